@@ -6,7 +6,8 @@ e.g. (n_k, B) for layer k, and returns an array of the same shape.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,11 +17,13 @@ from backprop._checks import check_name
 def sigmoid(a):
     """Logistic function, σ(a) = 1 / (1 + exp(−a)), stable for any a.
 
-    For a < 0 it is computed as exp(a) / (1 + exp(a)), so exp never overflows.
+    For a ≪ 0, exp(−a) overflows to inf and 1 / inf = 0, the correct limit, so
+    the overflow is silenced; there is no cancellation, so σ(a) keeps full
+    relative precision down to a ≈ −709 (then it underflows to 0).
     """
     a = np.asarray(a, dtype=np.float64)
-    e = np.exp(-np.abs(a))  # in (0, 1]: never overflows
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-a))
 
 
 def sigmoid_prime(a):

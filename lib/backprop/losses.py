@@ -11,7 +11,8 @@ it carries the factor 1/B.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,7 +48,9 @@ def check_labels(labels, k: int) -> np.ndarray:
     if not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f"class labels must be integers in 0..{k - 1}, got dtype {arr.dtype}")
     if arr.min() < 0 or arr.max() >= k:
-        raise ValueError(f"class labels must lie in 0..{k - 1} (k = {k} classes), got {arr.min()}..{arr.max()}")
+        raise ValueError(
+            f"class labels must lie in 0..{k - 1} (k = {k} classes), got {arr.min()}..{arr.max()}"
+        )
     return arr.astype(np.intp)
 
 

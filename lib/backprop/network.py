@@ -54,6 +54,12 @@ class Network:
         check_name(self.output, OUTPUTS, "output function")
         check_name(self.loss, LOSSES, "loss")
         get_loss(self.loss, self.delta)  # validates δ
+        if self.output == "identity" and self.loss in ("cross_entropy", "binary_cross_entropy"):
+            # log ŷ needs ŷ in (0, 1); a linear output can be ≤ 0 and the loss would be NaN.
+            raise ValueError(
+                f"loss {self.loss!r} takes log ŷ, so it needs outputs in (0, 1): use output 'softmax' "
+                f"or 'sigmoid', not {self.output!r}"
+            )
         W, b = tuple(self.W), tuple(self.b)
         if len(W) != len(b) or len(W) < 2:
             raise ValueError(
@@ -90,7 +96,7 @@ class Network:
     @property
     def n_params(self) -> int:
         """Number of scalar parameters in θ."""
-        return sum(Wk.size + bk.size for Wk, bk in zip(self.W[1:], self.b[1:]))
+        return sum(Wk.size + bk.size for Wk, bk in zip(self.W[1:], self.b[1:], strict=True))
 
     def replace(self, **changes) -> Network:
         """A copy with some fields changed, e.g. net.replace(W=new_W, b=new_b)."""
@@ -145,7 +151,10 @@ def init(
     check_name(g, ACTIVATIONS, "activation g")
     rng = np.random.default_rng(seed)
     gain = 2.0 if g == "relu" else 1.0
-    W = [None] + [rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])]
+    W = [None] + [
+        rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
     b = [None] + [np.zeros((n, 1)) for n in sizes[1:]]
     return Network(tuple(W), tuple(b), g=g, output=output, loss=loss, delta=delta)
 
@@ -179,11 +188,36 @@ def forward(net: Network, x) -> Forward:
     Forward(a, h) with a[k], h[k] of shape (n_k, B) and h[0] = x.
     """
     x = as_matrix(x, "input x", rows=net.sizes[0])
-    g = get_activation(net.g).g
-    a, h = [None], [x]
-    for k in range(1, net.L + 1):
+    return _propagate(net, [None], [x])
+
+
+def forward_from(net: Network, fwd: Forward, k: int) -> Forward:
+    """Forward propagation resumed after layer k: a_j = b_j + W_j h_{j−1}, h_j = g(a_j), j = k+1..L.
+
+    Entries 0..k of `fwd` are kept as they are (a gradient check may have
+    changed h[k], say); the later layers are recomputed from h[k].
+
+    Parameters
+    ----------
+    net : Network
+    fwd : Forward whose a[1..k] and h[0..k] are set; h[k] of shape (n_k, B)
+    k : layer to resume after, 0 ≤ k ≤ L (k = 0 is the same as forward(net, h[0]))
+
+    Returns
+    -------
+    Forward(a, h), a new pair of lists sharing entries 0..k with `fwd`.
+    """
+    if not (isinstance(k, (int, np.integer)) and 0 <= k <= net.L):
+        raise ValueError(f"k must be a layer index in 0..L = 0..{net.L}, got {k!r}")
+    return _propagate(net, list(fwd.a[: k + 1]), list(fwd.h[: k + 1]))
+
+
+def _propagate(net: Network, a: list, h: list) -> Forward:
+    # Append layers len(h)..L to the lists a, h (in place) and return them.
+    g, O = get_activation(net.g).g, get_output(net.output).O
+    for k in range(len(h), net.L + 1):
         a.append(net.b[k] + net.W[k] @ h[k - 1])
-        h.append(g(a[k]) if k < net.L else get_output(net.output).O(a[k]))
+        h.append(g(a[k]) if k < net.L else O(a[k]))
     return Forward(a, h)
 
 
