@@ -1,0 +1,402 @@
+"""Checking a reader's answers: ✓, or ✗ with a specific hint — every chapter's exercises.
+
+Every chapter ends with exercises.  An answer cell is prefilled with `answer = None`
+and ends with a check against the value the lib computes::
+
+    from backprop.exercises import check
+    answer = None            # the reader writes ∇_{W_2} here
+    check(answer, grads.grad_W[2], name="∇_{W_2}")
+
+The returned `Feedback` shows itself as one line of text (deterministic, so nbval
+can compare it) and as a small coloured box in Jupyter and in the HTML book:
+
+    ✓ ∇_{W_2}: correct.
+    ✗ ∇_{W_2}: wrong shape — expected (3, 2), got (2, 3); your values are the transpose ...
+    … ∇_{W_2}: not attempted yet — replace `answer = None` with your answer.
+
+The solution cells call the same checker with ``strict=True``: a wrong (or missing)
+solution raises `ExerciseFailed` (an AssertionError), so executing the book in CI
+proves every solution right.
+
+Hints, in the order they are tried: not attempted (None); not a number / not a
+function; NaN or inf; a known mistake the chapter names (``mistakes=``); wrong
+shape (naming both shapes, and saying when the values are the transpose or only
+the vector's orientation differs); wrong sign; transposed; off by a constant
+factor (×2, ×1/B, ...); close but not within tolerance; some entries right.
+
+Shapes: an expected value may be a number (shape ()), a vector — the lib's column
+vectors are (n, 1) — or a matrix (n, m); the reader's answer must have the same
+shape, except that a number may be given as any array with one entry.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = ["Exercise", "ExerciseFailed", "Feedback", "check", "check_function"]
+
+# Okabe–Ito: bluish green for right, vermillion for wrong, grey for not attempted.
+_COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not attempted": "#767676"}
+_MARKS = {"correct": "✓", "wrong": "✗", "not attempted": "…"}
+
+# A relative error below this (but above the tolerance) is reported as "close".
+_CLOSE = 1e-2
+
+
+class ExerciseFailed(AssertionError):
+    """Raised by a strict check (a solution cell) whose answer is not correct."""
+
+
+class Feedback(NamedTuple):
+    """The verdict on one answer: shown as "✓ name: message" (text) or a coloured box (HTML).
+
+    correct : True if the answer matches within tolerance
+    reason : machine-readable cause — 'correct', 'not_attempted', 'type', 'nonfinite',
+             'mistake', 'shape', 'transposed', 'sign', 'factor', 'close', 'partial',
+             'different' or 'raised' (a function answer raised an exception)
+    name : what was checked, e.g. "∇_{W_2}"
+    message : the hint shown to the reader (no answer values are revealed)
+    """
+
+    correct: bool
+    reason: str
+    name: str
+    message: str
+
+    @property
+    def status(self) -> str:
+        """'correct', 'wrong' or 'not attempted'."""
+        if self.correct:
+            return "correct"
+        return "not attempted" if self.reason == "not_attempted" else "wrong"
+
+    @property
+    def text(self) -> str:
+        """One line: mark, name, message — what nbval compares."""
+        return f"{_MARKS[self.status]} {self.name}: {self.message}"
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        colour = _COLOURS[self.status]
+        return (
+            f'<div class="backprop-feedback backprop-feedback-{self.status.replace(" ", "-")}" role="status" '
+            f'style="border-left: 4px solid {colour}; padding: 0.3em 0.8em; margin: 0.3em 0;">'
+            f'<strong style="color: {colour};">{_MARKS[self.status]} {html.escape(self.status)}</strong> — '
+            f"<code>{html.escape(self.name)}</code>: {html.escape(self.message)}</div>"
+        )
+
+    def raise_if_wrong(self) -> Feedback:
+        """Raise ExerciseFailed with this feedback's text unless the answer is correct."""
+        if not self.correct:
+            raise ExerciseFailed(self.text)
+        return self
+
+
+def _done(fb: Feedback, strict: bool) -> Feedback:
+    return fb.raise_if_wrong() if strict else fb
+
+
+def _fmt_shape(shape: tuple) -> str:
+    return "a number" if shape == () else str(tuple(int(n) for n in shape))
+
+
+def _simple_fraction(c: float) -> Fraction | None:
+    """c as n, 1/n (n ≤ 16) or p/q (p ≤ 8, q ≤ 4) if it is one of those, else None; c > 0."""
+    frac = Fraction(c).limit_denominator(16)
+    p, q = frac.numerator, frac.denominator
+    simple = (q == 1 and p <= 16) or (p == 1 and q <= 16) or (p <= 8 and q <= 4)
+    return frac if frac != 0 and simple and np.isclose(float(frac), c, rtol=1e-9) else None
+
+
+def _is_simple_factor(c: float, batch_size: int | None) -> bool:
+    """True for ±n, ±1/n, ±p/q with small p, q (×2, ×1/2, ×−3/2, ...) or ±B, ±1/B."""
+    c = abs(c)
+    if batch_size and (np.isclose(c, batch_size) or np.isclose(c, 1 / batch_size)):
+        return True
+    return _simple_fraction(c) is not None
+
+
+def _fmt_factor(c: float, batch_size: int | None) -> str:
+    """Name a factor simply: ×2, ×1/4 (= 1/B), ×0.37."""
+    if batch_size and batch_size > 1:
+        if np.isclose(c, batch_size, rtol=1e-6):
+            return f"×{batch_size} (= ×B, B = {batch_size}: a batch mean's 1/B missing?)"
+        if np.isclose(c, 1 / batch_size, rtol=1e-6):
+            return f"×1/{batch_size} (= ×1/B, B = {batch_size}: a 1/B too many?)"
+    sign, c = ("−", -c) if c < 0 else ("", c)
+    frac = _simple_fraction(c)
+    return f"×{sign}{frac}" if frac is not None else f"×{sign}{c:.3g}"
+
+
+def _as_array(value) -> np.ndarray | None:
+    """The answer as a float64 array, or None if it is not made of numbers."""
+    if isinstance(value, (str, bytes)) or callable(value):
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return arr
+
+
+def _same(a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -> bool:
+    return a.shape == e.shape and bool(np.allclose(a, e, rtol=rtol, atol=atol))
+
+
+def _compare(a: np.ndarray, e: np.ndarray, rtol, atol, batch_size, mistakes) -> tuple[str, str] | None:
+    """Compare arrays; None if equal, else (reason, hint)."""
+    if _same(a, e, rtol, atol):
+        return None
+    for hint, wrong in mistakes.items():
+        w = _as_array(wrong)
+        if w is not None and _same(a, w, rtol, atol) and not _same(w, e, rtol, atol):
+            return "mistake", hint
+    if a.shape != e.shape:
+        given, want = _fmt_shape(a.shape), _fmt_shape(e.shape)
+        msg = f"wrong shape — expected {want}, got {given}"
+        if a.ndim == 2 and a.T.shape == e.shape and np.allclose(a.T, e, rtol=rtol, atol=atol):
+            return (
+                "transposed",
+                msg + "; your values are the transpose of the answer (check the order: ∇ hᵀ or h ∇ᵀ?)",
+            )
+        if a.size == e.size and np.allclose(a.reshape(e.shape), e, rtol=rtol, atol=atol):
+            return (
+                "shape",
+                msg + "; the numbers are right, only the shape differs "
+                "(the lib uses column vectors, e.g. .reshape(-1, 1))",
+            )
+        if e.ndim == 2 and e.shape[1] == 1 and a.ndim == 1:
+            return "shape", msg + " (a column vector has shape (n, 1), a 1-D array has shape (n,))"
+        return "shape", msg
+    if np.allclose(a, -e, rtol=rtol, atol=atol):
+        return "sign", "wrong sign — your answer is minus the expected one (y − ŷ or ŷ − y?)"
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(a.T, e, rtol=rtol, atol=atol):
+        return (
+            "transposed",
+            "transposed — your matrix is the transpose of the answer (W or Wᵀ? row i, column j?)",
+        )
+    ee = float(np.sum(e * e))
+    if ee > 0:
+        c = float(np.sum(a * e) / ee)  # least-squares factor: a ≈ c e
+        # With one entry any answer is a multiple of the expected one: name only simple factors.
+        simple = e.size > 1 or _is_simple_factor(c, batch_size)
+        if (
+            simple
+            and abs(c) > 1e-12
+            and not np.isclose(c, 1.0, rtol=_CLOSE)
+            and np.allclose(a, c * e, rtol=rtol, atol=atol)
+        ):
+            sign = " and wrong sign" if c < 0 else ""
+            return (
+                "factor",
+                f"off by a constant factor{sign}: "
+                f"your answer is {_fmt_factor(c, batch_size)} the expected one",
+            )
+    # Relative to the size of the expected value, so a rounded small entry still counts as close.
+    scale = float(np.max(np.abs(e)))
+    rel = float(np.max(np.abs(a - e))) / (scale if scale > 0 else 1.0)
+    if rel < _CLOSE:
+        return "close", (
+            f"close, but not within tolerance (largest relative error {rel:.1e} > rtol = {rtol:.0e}) — "
+            "rounded numbers? use the full-precision values"
+        )
+    ok = np.isclose(a, e, rtol=rtol, atol=atol)
+    if a.ndim > 0 and ok.any():
+        first = tuple(int(i) for i in np.argwhere(~ok)[0])
+        return (
+            "partial",
+            f"{int(ok.sum())} of {ok.size} entries are right; the first wrong one is at index {first}",
+        )
+    if a.ndim == 0:
+        return "different", "not equal to the expected value"
+    return "different", "not equal to the expected value (the shape is right)"
+
+
+def check(
+    answer,
+    expected,
+    name: str = "answer",
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    batch_size: int | None = None,
+    mistakes: Mapping[str, Any] | None = None,
+    hint: str | None = None,
+    strict: bool = False,
+) -> Feedback:
+    """Check a number, vector or matrix against the lib's value and say what is wrong.
+
+    Parameters
+    ----------
+    answer : the reader's answer — None (not attempted), a number or an array-like
+    expected : the lib's value: a number (shape ()), a vector (n, 1) or a matrix (n, m)
+    name : what is being checked, shown in the feedback, e.g. "∇_{W_2}"
+    rtol, atol : tolerance of np.allclose(answer, expected, rtol, atol)
+    batch_size : B, if the exercise has a batch — a factor B or 1/B is then named as such
+    mistakes : {hint: wrong value} — known wrong answers (e.g. "you dropped g′(a_1)":
+               the gradient without g′); an answer equal to one gets that hint
+    hint : a general hint appended to every ✗ (e.g. "recall ∇_{W_k} = ∇_{a_k} h_{k−1}ᵀ")
+    strict : raise ExerciseFailed instead of returning a wrong verdict (solution cells)
+
+    Returns
+    -------
+    Feedback(correct, reason, name, message)
+    """
+    e = _as_array(expected)
+    if e is None:
+        raise TypeError(f"expected must be a number or an array of numbers, got {type(expected).__name__}")
+    if answer is None:
+        fb = Feedback(
+            False, "not_attempted", name, "not attempted yet — replace `answer = None` with your answer."
+        )
+        return _done(fb, strict)
+    a = _as_array(answer)
+    if a is None:
+        want = "a number" if e.ndim == 0 else f"an array of shape {_fmt_shape(e.shape)}"
+        fb = Feedback(False, "type", name, f"expected {want}, got {type(answer).__name__}")
+        return _done(_with_hint(fb, hint), strict)
+    if e.ndim == 0 and a.size == 1:
+        a = a.reshape(())
+    if not np.all(np.isfinite(a)):
+        fb = Feedback(False, "nonfinite", name, "your answer contains NaN or inf (an overflow? a log of 0?)")
+        return _done(_with_hint(fb, hint), strict)
+    found = _compare(a, e, rtol, atol, batch_size, mistakes or {})
+    if found is None:
+        return Feedback(True, "correct", name, "correct.")
+    return _done(_with_hint(Feedback(False, found[0], name, found[1]), hint), strict)
+
+
+def _with_hint(fb: Feedback, hint: str | None) -> Feedback:
+    return fb._replace(message=f"{fb.message}. Hint: {hint}") if hint else fb
+
+
+def _describe_input(x) -> str:
+    arr = _as_array(x)
+    if arr is not None and arr.ndim == 0:
+        return f"z = {float(arr):.4g}"
+    if arr is not None:
+        return f"an input of shape {_fmt_shape(arr.shape)}"
+    return "an input"
+
+
+def _call(fn: Callable, x):
+    args = x if isinstance(x, tuple) else (x,)
+    args = tuple(np.array(v, dtype=np.float64) if _as_array(v) is not None else v for v in args)  # copies
+    return fn(*args)
+
+
+def check_function(
+    fn,
+    reference: Callable,
+    inputs: Iterable | None = None,
+    name: str = "your function",
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    hint: str | None = None,
+    strict: bool = False,
+) -> Feedback:
+    """Check a function by calling it and the lib's `reference` on the same sample inputs.
+
+    Parameters
+    ----------
+    fn : the reader's function — None (not attempted) or a callable
+    reference : the lib's function, e.g. backprop.activations.sigmoid_prime
+    inputs : the sample inputs; each is passed as the one argument (a copy of it), and a
+             tuple is unpacked into several arguments.  Default: z = −4, −3.5, ..., 4 (scalars),
+             then the same 17 values as one (17, 1) column.
+    name, rtol, atol, hint, strict : as in `check`
+
+    Returns
+    -------
+    Feedback — on a mismatch the message names the first failing input and what is wrong there.
+    """
+    if fn is None:
+        fb = Feedback(
+            False, "not_attempted", name, "not attempted yet — replace `answer = None` with your function."
+        )
+        return _done(fb, strict)
+    if not callable(fn):
+        fb = Feedback(False, "type", name, f"expected a function (def or lambda), got {type(fn).__name__}")
+        return _done(_with_hint(fb, hint), strict)
+    if inputs is None:
+        z = np.linspace(-4.0, 4.0, 17)
+        inputs = [*z, z.reshape(-1, 1)]
+    inputs = list(inputs)
+    outputs, first_bad = [], None
+    for i, x in enumerate(inputs, 1):
+        where = f"on {_describe_input(x)} (sample {i} of {len(inputs)})"
+        want = _call(reference, x)
+        try:
+            got = _call(fn, x)
+        except Exception as err:  # the reader's code: any error is feedback, not a crash
+            fb = Feedback(False, "raised", name, f"raised {type(err).__name__}: {err} — {where}")
+            return _done(_with_hint(fb, hint), strict)
+        outputs.append((got, want))
+        fb = check(got, want, name=name, rtol=rtol, atol=atol)
+        if not fb.correct and first_bad is None:
+            reason = "type" if fb.reason == "not_attempted" else fb.reason
+            message = "returned None (a missing `return`?)" if fb.reason == "not_attempted" else fb.message
+            first_bad = Feedback(False, reason, name, f"{message} — {where}")
+    if first_bad is None:
+        return Feedback(True, "correct", name, f"correct on all {len(inputs)} sample inputs.")
+    # A wrong sign or factor shows best over all samples together (one number is a multiple of any other).
+    got_all = [_as_array(g) for g, _ in outputs]
+    if all(g is not None and g.size == np.size(w) for g, (_, w) in zip(got_all, outputs, strict=True)):
+        joint = check(
+            np.concatenate([g.ravel() for g in got_all]),
+            np.concatenate([np.ravel(w) for _, w in outputs]),
+            name=name, rtol=rtol, atol=atol,
+        )  # fmt: skip
+        if joint.reason in ("sign", "factor", "close"):
+            first_bad = joint._replace(message=f"{joint.message} (over all {len(inputs)} sample inputs)")
+    return _done(_with_hint(first_bad, hint), strict)
+
+
+class Exercise(NamedTuple):
+    """One exercise of a chapter: the expected value (or reference function) and its hints.
+
+    Build it where the lib's value is at hand, check readers' answers later::
+
+        ex = Exercise("∇_{b_1}", grads.grad_b[1], hint="∇_{b_k} = ∇_{a_k}, summed over the batch")
+        ex.check(answer)                 # answer cell
+        ex.check(solution, strict=True)  # solution cell
+
+    name : shown in the feedback
+    expected : a number/array, or a function (then `inputs` are its sample inputs)
+    inputs, rtol, atol, batch_size, mistakes, hint : as in `check` / `check_function`
+    """
+
+    name: str
+    expected: Any
+    inputs: Any = None
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    batch_size: int | None = None
+    mistakes: Mapping[str, Any] | None = None
+    hint: str | None = None
+
+    def check(self, answer, strict: bool = False) -> Feedback:
+        """Check `answer` against this exercise; see `check` and `check_function`."""
+        if callable(self.expected):
+            return check_function(
+                answer, self.expected, self.inputs, self.name, rtol=self.rtol, atol=self.atol,
+                hint=self.hint, strict=strict,
+            )  # fmt: skip
+        return check(
+            answer, self.expected, self.name, rtol=self.rtol, atol=self.atol, batch_size=self.batch_size,
+            mistakes=self.mistakes, hint=self.hint, strict=strict,
+        )  # fmt: skip
