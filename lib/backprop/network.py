@@ -71,6 +71,11 @@ class Network:
         W = (None,) + tuple(_as_float_array(Wk, f"W[{k}]", ndim=2) for k, Wk in enumerate(W[1:], 1))
         b = (None,) + tuple(_as_float_array(bk, f"b[{k}]", ndim=None) for k, bk in enumerate(b[1:], 1))
         b = (None,) + tuple(bk.reshape(-1, 1) for bk in b[1:])
+        if self.output == "softmax" and W[-1].shape[0] < 2:
+            raise ValueError(
+                "output 'softmax' needs k ≥ 2 output units (over one unit it is the constant 1); "
+                f"W[{len(W) - 1}] has {W[-1].shape[0]} row — use output 'sigmoid' for one unit"
+            )
         for k in range(1, len(W)):
             n_k = W[k].shape[0]
             if k > 1 and W[k].shape[1] != W[k - 1].shape[0]:
