@@ -1,0 +1,56 @@
+"""The book's local Sphinx extension (loaded through _config.yml's `sphinx: local_extensions`).
+
+Three small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
+
+* config-inited: copy the pinned JavaScript assets into book/assets/ (see copy_assets.py) before
+  Sphinx checks `html_static_path`, so `jupyter-book build .` works right after `npm ci`.
+* html-page-context, early: a page that shows ipywidgets gets MathJax even if its text has no
+  math, because widget labels and HTMLMath values are typeset by MathJax.
+* html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
+  script reaches a page's script_files twice (once with filename None, once with ""), and the
+  second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+
+from copy_assets import AssetsMissing, copy_assets
+
+
+def _copy_assets(app: Sphinx, config) -> None:
+    try:
+        copy_assets()
+    except AssetsMissing as err:
+        raise ConfigError(str(err)) from err
+
+
+def _math_for_widget_pages(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    env = app.env
+    if not hasattr(env, "nb_metadata") or pagename not in env.nb_metadata:
+        return
+    if "ipywidgets_state" in NbMetadataCollector.get_js_files(env, pagename):
+        env.get_domain("math").data["has_equations"][pagename] = True
+
+
+def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        key = (js.filename or "", tuple(sorted((k, str(v)) for k, v in js.attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique  # in place: the builder renders this very list
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _copy_assets, priority=100)
+    app.connect("html-page-context", _math_for_widget_pages, priority=100)  # before sphinx.ext.mathjax (500)
+    app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

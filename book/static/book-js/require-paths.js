@@ -1,0 +1,21 @@
+// Point require.js at the book's local copies of the widget front ends, so that nothing is
+// fetched from a CDN. html-manager's embed-amd.js first asks require.js for a widget module
+// (e.g. "anywidget") and only falls back to a CDN when that fails, which offline means a blank
+// widget. The base URL comes from this script's own src, so the paths are right from pages in
+// sub-folders (chapters/...) and under file:// as well as over http.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !window.requirejs) {
+    console.error("require-paths.js must be loaded by a <script src> tag after require.js");
+    return;
+  }
+  var src = script.src.split(/[?#]/)[0];
+  // src is .../_static/book-js/require-paths.js; the assets live in .../_static/offline/.
+  var staticRoot = src.slice(0, src.lastIndexOf("/book-js/") + 1);
+  window.requirejs.config({
+    paths: {
+      anywidget: staticRoot + "offline/anywidget/index",
+    },
+  });
+})();
