@@ -1,0 +1,875 @@
+// explorer_view.js — the explorers' rendering: SVG components over backprop_math.js.
+//
+// Rendering only: every number comes from backprop_math.js.  backprop/explorers.py joins the two
+// files into one ES module (the static book cannot resolve imports), dropping the import below.
+// Each component is built once for a network shape and then updated in place (attributes and
+// text only), so a slider step costs one forward/backward pass and a few hundred setAttribute.
+// Every number on screen carries data-bpx="<key>" and data-value="<full precision>", so tests
+// can read the values back (keys as in backprop.explorers.Explorer.readouts).
+import {
+  BREAKS,
+  CHECK_TOLERANCE,
+  PAIRS,
+  backward,
+  checkWeight,
+  edgesOnPaths,
+  forward,
+  getActivation,
+  loss,
+  oneHot,
+  pathContributions,
+} from "./backprop_math.js";
+
+const SVGNS = "http://www.w3.org/2000/svg";
+export const COMPONENTS = ["network", "bars", "heatmap", "curve", "paths", "check"];
+// The traitlets of backprop.explorers.Explorer the view reads (and writes back when they change).
+const TRAITS = ["sizes", "g", "pair", "x", "label", "y", "W", "b", "seed", "selected", "unit",
+  "breaks", "eps", "components", "mode", "title"];
+const STRUCTURE = new Set(["sizes", "pair", "components", "title"]);
+
+// ------------------------------------------------------------------ small helpers
+
+function svg(tag, attrs = {}, parent = null) {
+  const e = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function html(tag, attrs = {}, parent = null, text = null) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== null) e.textContent = text;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+const SUB = "₀₁₂₃₄₅₆₇₈₉";
+export const sub = (n) => String(n).replace(/\d/g, (d) => SUB[d]);
+export const weightName = ([k, i, j]) => `W${sub(k)}[${i}, ${j}]`;
+
+/** A number as the reader sees it: 4 significant decimals, scientific when tiny. */
+export function fmt(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  if (v === 0 || Object.is(v, -0)) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e4) return v.toFixed(4).replace("-", "−");
+  return v.toExponential(2).replace("-", "−");
+}
+
+/** Show v in element e (text) and keep it at full precision for tests (data-value). */
+function show(e, v, key = null) {
+  e.textContent = fmt(v);
+  e.setAttribute("data-value", String(v));
+  if (key !== null) e.setAttribute("data-bpx", key);
+}
+
+const sign = (v) => (v > 0 ? "bpx-pos" : v < 0 ? "bpx-neg" : "bpx-zero");
+
+function maxAbs(values, floor = 1e-12) {
+  let m = floor;
+  for (const v of values) if (Math.abs(v) > m) m = Math.abs(v);
+  return m;
+}
+
+function labelled(parent, text, control, cls = "bpx-field") {
+  const lab = html("label", { class: cls }, parent);
+  html("span", { class: "bpx-label" }, lab, text);
+  lab.appendChild(control);
+  return lab;
+}
+
+function select(options, value, onChange, attrs = {}) {
+  const sel = html("select", attrs);
+  for (const [v, text] of options) html("option", { value: v }, sel, text);
+  sel.value = value;
+  sel.addEventListener("change", () => onChange(sel.value));
+  return sel;
+}
+
+function slider(min, max, step, value, onInput, attrs = {}) {
+  const r = html("input", { type: "range", min, max, step, ...attrs });
+  r.value = String(value);
+  r.addEventListener("input", () => onInput(Number(r.value)));
+  return r;
+}
+
+function figure(parent, caption, cls) {
+  const fig = html("figure", { class: `bpx-panel ${cls}` }, parent);
+  html("figcaption", {}, fig, caption);
+  return fig;
+}
+
+// State string: "bp1." + base64url(compact JSON).  backprop.explorers.decode_state reads it.
+export function encodeState(st) {
+  const o = { v: 1, seed: st.seed, sizes: st.sizes, g: st.g, pair: st.pair, x: st.x };
+  if (PAIRS[st.pair].target === "label") o.label = st.label;
+  else o.y = st.y;
+  Object.assign(o, { W: st.W.slice(1), b: st.b.slice(1), selected: st.selected, unit: st.unit, eps: st.eps });
+  return "bp1." + btoa(JSON.stringify(o)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeState(s) {
+  const b64 = s.trim().replace(/^bp1\./, "").replace(/-/g, "+").replace(/_/g, "/");
+  const o = JSON.parse(atob(b64));
+  return { ...o, W: [null, ...o.W], b: [null, ...o.b] };
+}
+
+// ------------------------------------------------------------------ network diagram
+
+/**
+ * The network: columns of units (a/h or their gradients as numbers), edges coloured by sign and
+ * sized by magnitude.  Click an edge to select its weight.  With paths=true it is the multi-path
+ * view's diagram: every edge on a path from the chosen unit to the loss is highlighted.
+ */
+function makeDiagram(ex, parent, { paths = false } = {}) {
+  const sizes = ex.st.sizes;
+  const L = sizes.length - 1;
+  const colW = 150;
+  const nodeW = 78;
+  const nodeH = 34;
+  const rowH = 46;
+  const top = 24;
+  const maxN = Math.max(...sizes);
+  const width = L * colW + nodeW + 4;
+  const height = top + maxN * rowH;
+  const root = svg("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    class: "bpx-net",
+    role: "group",
+    "aria-label": paths ? "paths from the chosen unit to the loss" : "network diagram; click an edge to select its weight",
+  }, parent);
+  const X = (k) => 2 + k * colW;
+  const Y = (k, i) => top + ((maxN - sizes[k]) * rowH) / 2 + i * rowH + 4;
+  for (let k = 0; k <= L; k++) {
+    const t = k === 0 ? "x = h₀" : k === L ? `a${sub(L)} → ŷ` : `a${sub(k)} → h${sub(k)}`;
+    svg("text", { x: X(k) + nodeW / 2, y: 14, class: "bpx-col", "text-anchor": "middle" }, root).textContent = t;
+  }
+  const gEdges = svg("g", {}, root);
+  const edges = [];
+  for (let k = 1; k <= L; k++) {
+    for (let i = 0; i < sizes[k]; i++) {
+      for (let j = 0; j < sizes[k - 1]; j++) {
+        const c = { x1: X(k - 1) + nodeW, y1: Y(k - 1, j) + nodeH / 2, x2: X(k), y2: Y(k, i) + nodeH / 2 };
+        const line = svg("line", { ...c, class: "bpx-edge" }, gEdges);
+        const hit = svg("line", { ...c, class: "bpx-hit" }, gEdges);
+        svg("title", {}, hit).textContent = weightName([k, i, j]);
+        hit.addEventListener("click", () => ex.select([k, i, j]));
+        edges.push({ k, i, j, line });
+      }
+    }
+  }
+  const selLine = svg("line", { class: "bpx-edge-sel" }, root);
+  const nodes = [];
+  const gNodes = svg("g", {}, root);
+  for (let k = 0; k <= L; k++) {
+    for (let i = 0; i < sizes[k]; i++) {
+      const g = svg("g", { transform: `translate(${X(k)},${Y(k, i)})` }, gNodes);
+      const rect = svg("rect", { width: nodeW, height: nodeH, rx: 7, class: "bpx-node" }, g);
+      const t1 = svg("text", { x: 5, y: 14, class: "bpx-num" }, g);
+      const t2 = svg("text", { x: 5, y: 28, class: "bpx-num" }, g);
+      const l1 = svg("tspan", {}, t1);
+      const v1 = svg("tspan", {}, t1);
+      const l2 = svg("tspan", {}, t2);
+      const v2 = svg("tspan", {}, t2);
+      nodes.push({ k, i, rect, l1, v1, l2, v2 });
+    }
+  }
+
+  function update(st, r) {
+    const grads = r.grads;
+    const mode = paths ? "gradients" : st.mode;
+    const edgeVal = (e) => (mode === "gradients" ? grads.gradW[e.k][e.i][e.j] : st.W[e.k][e.i][e.j]);
+    let scale = 1e-12;
+    for (const e of edges) scale = Math.max(scale, Math.abs(edgeVal(e)));
+    let onPath = null;
+    if (paths) onPath = new Set(edgesOnPaths({ W: st.W }, st.unit[0], st.unit[1]).map((e) => e.join(",")));
+    for (const e of edges) {
+      const v = edgeVal(e);
+      let cls = `bpx-edge ${sign(v)}`;
+      if (onPath) cls += onPath.has(`${e.k},${e.i},${e.j}`) ? " bpx-onpath" : " bpx-offpath";
+      e.line.setAttribute("class", cls);
+      e.line.setAttribute("stroke-width", (0.6 + (4.4 * Math.abs(v)) / scale).toFixed(2));
+    }
+    const [sk, si, sj] = st.selected;
+    selLine.setAttribute("x1", X(sk - 1) + nodeW);
+    selLine.setAttribute("y1", Y(sk - 1, sj) + nodeH / 2);
+    selLine.setAttribute("x2", X(sk));
+    selLine.setAttribute("y2", Y(sk, si) + nodeH / 2);
+    selLine.style.display = paths ? "none" : "";
+    const { a, h } = r.fwd;
+    for (const n of nodes) {
+      const { k, i } = n;
+      let main;
+      if (mode === "gradients") {
+        n.l1.textContent = k === 0 ? "x " : "∇a ";
+        if (k === 0) show(n.v1, h[0][i], `h:0:${i}`);
+        else show(n.v1, grads.gradA[k][i], `ga:${k}:${i}`);
+        n.l2.textContent = k === L ? "ŷ " : "∇h ";
+        if (k === L) show(n.v2, h[L][i], `h:${L}:${i}`);
+        else show(n.v2, grads.gradH[k][i], `gh:${k}:${i}`);
+        main = k === 0 ? grads.gradH[0][i] : grads.gradA[k][i];
+      } else {
+        n.l1.textContent = k === 0 ? "x " : "a ";
+        if (k === 0) show(n.v1, h[0][i], `h:0:${i}`);
+        else show(n.v1, a[k][i], `a:${k}:${i}`);
+        n.l2.textContent = k === 0 ? "" : k === L ? "ŷ " : "h ";
+        if (k === 0) {
+          n.v2.textContent = "";
+          n.v2.removeAttribute("data-bpx");
+        } else show(n.v2, h[k][i], `h:${k}:${i}`);
+        main = h[k][i];
+      }
+      let cls = `bpx-node ${sign(main)}`;
+      if (paths && k === st.unit[0] && i === st.unit[1]) cls += " bpx-chosen";
+      n.rect.setAttribute("class", cls);
+      n.rect.setAttribute("fill-opacity", Math.min(0.45, 0.08 + 0.4 * Math.min(1, Math.abs(main))).toFixed(3));
+    }
+  }
+  return { update };
+}
+
+// ------------------------------------------------------------------ vector bars
+
+/** Bars with numbers: ŷ, the target e(ℓ) or y, ∇a_L, and ∇h_i, ∇a_i for each hidden layer. */
+function makeBars(ex, parent) {
+  const sizes = ex.st.sizes;
+  const L = sizes.length - 1;
+  const pair = PAIRS[ex.st.pair];
+  const k = sizes[L];
+  const specs = [
+    { title: "ŷ", key: `h:${L}`, n: k, get: (st, r) => r.fwd.h[L] },
+    { title: pair.target === "label" ? "e(ℓ)" : "y", key: "target", n: k, get: (st, r) => r.y },
+    { title: `∇a${sub(L)} = ${pair.target === "real" ? "2(ŷ − y)" : "−(e(ℓ) − ŷ)"}`, key: `ga:${L}`, n: k, get: (st, r) => r.grads.gradA[L] },
+  ];
+  if (pair.target === "unit") specs[2].title = `∇a${sub(L)} = ŷ − y`;
+  for (let i = L - 1; i >= 1; i--) {
+    specs.push({ title: `∇h${sub(i)} = W${sub(i + 1)}ᵀ∇a${sub(i + 1)}`, key: `gh:${i}`, n: sizes[i], get: (st, r) => r.grads.gradH[i] });
+    specs.push({ title: `∇a${sub(i)} = ∇h${sub(i)} ⊙ g′(a${sub(i)})`, key: `ga:${i}`, n: sizes[i], get: (st, r) => r.grads.gradA[i] });
+  }
+  const wrap = html("div", { class: "bpx-bars" }, parent);
+  const rowH = 18;
+  const barW = 70;
+  const panels = specs.map((spec) => {
+    const n = spec.n;
+    const box = html("div", { class: "bpx-bar" }, wrap);
+    html("div", { class: "bpx-bar-title" }, box, spec.title);
+    const root = svg("svg", { viewBox: `0 0 ${barW * 2 + 64} ${n * rowH + 2}`, width: barW * 2 + 64, height: n * rowH + 2 }, box);
+    svg("line", { x1: 12 + barW, x2: 12 + barW, y1: 0, y2: n * rowH + 2, class: "bpx-axis" }, root);
+    const rows = [];
+    for (let m = 0; m < n; m++) {
+      svg("text", { x: 0, y: m * rowH + 13, class: "bpx-idx" }, root).textContent = String(m);
+      const bar = svg("rect", { x: 12 + barW, y: m * rowH + 3, height: rowH - 6, width: 0 }, root);
+      const t = svg("text", { x: 16 + 2 * barW, y: m * rowH + 13, class: "bpx-num" }, root);
+      rows.push({ bar, t });
+    }
+    return { spec, rows };
+  });
+
+  function update(st, r) {
+    for (const p of panels) {
+      const vals = p.spec.get(st, r);
+      const scale = maxAbs(vals);
+      p.rows.forEach((row, m) => {
+        const v = vals[m];
+        const w = (barW * Math.abs(v)) / scale;
+        row.bar.setAttribute("x", (12 + barW - (v < 0 ? w : 0)).toFixed(2));
+        row.bar.setAttribute("width", w.toFixed(2));
+        row.bar.setAttribute("class", `bpx-fill ${sign(v)}`);
+        show(row.t, v, `${p.spec.key}:${m}`);
+      });
+    }
+  }
+  return { update };
+}
+
+// ------------------------------------------------------------------ matrix heatmaps
+
+/**
+ * W_k and ∇W_k as heatmaps with numbers, for the layer of the selected weight; ∇W_k is drawn as
+ * the outer product of the column ∇a_k (left) and the row h_{k−1}ᵀ (top).  Click a cell of W_k
+ * or ∇W_k to select that weight.
+ */
+function makeHeatmap(ex, parent) {
+  const box = html("div", { class: "bpx-heat" }, parent);
+  let built = null;
+  let cells = null;
+  const cw = 58;
+  const ch = 24;
+
+  function grid(root, ox, oy, rows, cols, keyOf, clickable) {
+    const out = [];
+    for (let i = 0; i < rows; i++) {
+      const row = [];
+      for (let j = 0; j < cols; j++) {
+        const rect = svg("rect", { x: ox + j * cw, y: oy + i * ch, width: cw - 2, height: ch - 2, rx: 3, class: "bpx-cell" }, root);
+        const t = svg("text", { x: ox + j * cw + cw / 2 - 1, y: oy + i * ch + 15, class: "bpx-num", "text-anchor": "middle" }, root);
+        if (clickable) {
+          for (const e of [rect, t]) e.addEventListener("click", () => ex.select([clickable, i, j]));
+          rect.classList.add("bpx-clickable");
+        }
+        row.push({ rect, t, key: keyOf(i, j) });
+      }
+      out.push(row);
+    }
+    return out;
+  }
+
+  function build(k) {
+    box.replaceChildren();
+    const nk = ex.st.sizes[k];
+    const np = ex.st.sizes[k - 1];
+    const w1 = html("div", { class: "bpx-heat-block" }, box);
+    html("div", { class: "bpx-bar-title" }, w1, `W${sub(k)}  (${nk} × ${np})`);
+    const r1 = svg("svg", { width: np * cw + 4, height: nk * ch + 4, viewBox: `0 0 ${np * cw + 4} ${nk * ch + 4}` }, w1);
+    const W = grid(r1, 2, 2, nk, np, (i, j) => `W:${k}:${i}:${j}`, k);
+    const w2 = html("div", { class: "bpx-heat-block" }, box);
+    html("div", { class: "bpx-bar-title" }, w2, `∇W${sub(k)} = ∇a${sub(k)} · h${sub(k - 1)}ᵀ`);
+    const ox = cw + 10;
+    const oy = ch + 10;
+    const r2 = svg("svg", { width: ox + np * cw + 4, height: oy + nk * ch + 4, viewBox: `0 0 ${ox + np * cw + 4} ${oy + nk * ch + 4}` }, w2);
+    const hRow = grid(r2, ox, 2, 1, np, (i, j) => `h:${k - 1}:${j}`, 0)[0];
+    const gCol = grid(r2, 2, oy, nk, 1, (i) => `ga:${k}:${i}`, 0).map((row) => row[0]);
+    const gW = grid(r2, ox, oy, nk, np, (i, j) => `gW:${k}:${i}:${j}`, k);
+    svg("text", { x: ox - 6, y: oy - 6, class: "bpx-idx", "text-anchor": "end" }, r2).textContent = "×";
+    cells = { k, W, hRow, gCol, gW };
+    built = k;
+  }
+
+  function paint(list, vals) {
+    const scale = maxAbs(vals);
+    list.forEach((c, n) => {
+      const v = vals[n];
+      c.rect.setAttribute("class", `bpx-cell ${sign(v)}${c.sel ? " bpx-cell-sel" : ""}`);
+      c.rect.setAttribute("fill-opacity", (0.08 + (0.6 * Math.abs(v)) / scale).toFixed(3));
+      show(c.t, v, c.key);
+    });
+  }
+
+  function update(st, r) {
+    const k = st.selected[0];
+    if (built !== k) build(k);
+    const [, si, sj] = st.selected;
+    const flat = (M, sel) => M.flatMap((row, i) => row.map((c, j) => Object.assign(c, { sel: sel && i === si && j === sj })));
+    paint(flat(cells.W, true), st.W[k].flat());
+    paint(flat(cells.gW, true), r.grads.gradW[k].flat());
+    paint(cells.hRow, r.fwd.h[k - 1]);
+    paint(cells.gCol, r.grads.gradA[k]);
+  }
+  return { update };
+}
+
+// ------------------------------------------------------------------ curve with tangent
+
+/** g and g′ over a ∈ [−6, 6]; the chosen hidden unit's a marked, with the tangent of slope g′(a). */
+function makeCurve(ex, parent) {
+  const W = 300;
+  const H = 170;
+  const ax = [-6, 6];
+  const box = html("div", { class: "bpx-curve" }, parent);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": "activation g and its derivative" }, box);
+  const note = html("div", { class: "bpx-readout" }, box);
+  const msg = html("span", {}, note);
+  const vals = html("span", {}, note);
+  const aName = html("span", {}, vals);
+  const aVal = html("span", {}, vals);
+  html("span", {}, vals, ",  g(a) = ");
+  const gVal = html("span", {}, vals);
+  html("span", {}, vals, ",  g′(a) = slope of the tangent = ");
+  const gpVal = html("span", {}, vals);
+  const range = { sigmoid: [-0.2, 1.2], tanh: [-1.2, 1.2], relu: [-1, 6], identity: [-6, 6] };
+  let yr = null;
+  const px = (a) => ((a - ax[0]) / (ax[1] - ax[0])) * (W - 20) + 10;
+  const py = (v) => H - 10 - ((v - yr[0]) / (yr[1] - yr[0])) * (H - 20);
+  const axes = svg("g", { class: "bpx-axis" }, root);
+  const gPath = svg("path", { class: "bpx-curve-g" }, root);
+  const gpPath = svg("path", { class: "bpx-curve-gp" }, root);
+  const others = svg("g", {}, root);
+  const tangent = svg("line", { class: "bpx-tangent" }, root);
+  const dot = svg("circle", { r: 5, class: "bpx-dot" }, root);
+  const dotP = svg("circle", { r: 4, class: "bpx-dot-gp" }, root);
+  svg("text", { x: 14, y: 14, class: "bpx-curve-g-label" }, root).textContent = "g(a)";
+  svg("text", { x: 14, y: 28, class: "bpx-curve-gp-label" }, root).textContent = "g′(a) (dashed)";
+  let builtFor = null;
+  let otherDots = [];
+
+  function build(st) {
+    yr = range[st.g];
+    const act = getActivation(st.g);
+    let d1 = "";
+    let d2 = "";
+    for (let n = 0; n <= 240; n++) {
+      const a = ax[0] + ((ax[1] - ax[0]) * n) / 240;
+      d1 += `${n ? "L" : "M"}${px(a).toFixed(1)},${py(act.g(a)).toFixed(1)}`;
+      d2 += `${n ? "L" : "M"}${px(a).toFixed(1)},${py(act.gPrime(a)).toFixed(1)}`;
+    }
+    gPath.setAttribute("d", d1);
+    gpPath.setAttribute("d", d2);
+    axes.replaceChildren();
+    svg("line", { x1: px(ax[0]), x2: px(ax[1]), y1: py(0), y2: py(0) }, axes);
+    svg("line", { x1: px(0), x2: px(0), y1: 4, y2: H - 4 }, axes);
+    others.replaceChildren();
+    const i = st.unit[0];
+    otherDots = i >= 1 ? Array.from({ length: st.sizes[i] }, () => svg("circle", { r: 3, class: "bpx-dot-other" }, others)) : [];
+    builtFor = `${st.g}|${i}`;
+  }
+
+  function update(st, r) {
+    if (builtFor !== `${st.g}|${st.unit[0]}`) build(st);
+    const [i, j] = st.unit;
+    const act = getActivation(st.g);
+    const clampA = (a) => Math.min(ax[1], Math.max(ax[0], a));
+    const clampY = (v) => Math.min(yr[1], Math.max(yr[0], v));
+    if (i < 1) {
+      for (const e of [tangent, dot, dotP]) e.style.display = "none";
+      msg.textContent = "No hidden layer: g acts on hidden units only.";
+      vals.style.display = "none";
+      return;
+    }
+    msg.textContent = "";
+    vals.style.display = "";
+    for (const e of [tangent, dot, dotP]) e.style.display = "";
+    const a = r.fwd.a[i][j];
+    const g = act.g(a);
+    const s = act.gPrime(a);
+    otherDots.forEach((c, m) => {
+      const am = r.fwd.a[i][m];
+      c.setAttribute("cx", px(clampA(am)).toFixed(1));
+      c.setAttribute("cy", py(clampY(act.g(am))).toFixed(1));
+    });
+    const ac = clampA(a);
+    dot.setAttribute("cx", px(ac).toFixed(1));
+    dot.setAttribute("cy", py(clampY(g)).toFixed(1));
+    dotP.setAttribute("cx", px(ac).toFixed(1));
+    dotP.setAttribute("cy", py(clampY(s)).toFixed(1));
+    const d = 1.5;
+    tangent.setAttribute("x1", px(ac - d).toFixed(1));
+    tangent.setAttribute("y1", py(g - d * s).toFixed(1));
+    tangent.setAttribute("x2", px(ac + d).toFixed(1));
+    tangent.setAttribute("y2", py(g + d * s).toFixed(1));
+    aName.textContent = `a${sub(i)}[${j}] = `;
+    show(aVal, a, "curve.a");
+    show(gVal, g, "curve.g");
+    show(gpVal, s, "curve.gp");
+  }
+  return { update };
+}
+
+// ------------------------------------------------------------------ multi-path view
+
+/**
+ * Pick a unit; every path from it to the loss is highlighted, and the per-path terms
+ * ∂L/∂a_{i+1,m} · W_{i+1}[m, j] are listed with their sum, which is (W_{i+1}ᵀ ∇a_{i+1})_j.
+ */
+function makePaths(ex, parent) {
+  const sizes = ex.st.sizes;
+  const L = sizes.length - 1;
+  const units = [];
+  for (let i = L > 1 ? 1 : 0; i < L; i++) for (let j = 0; j < sizes[i]; j++) units.push([i, j]);
+  const bar = html("div", { class: "bpx-controls" }, parent);
+  const sel = select(
+    units.map(([i, j]) => [`${i},${j}`, i === 0 ? `x[${j}] (input)` : `h${sub(i)}[${j}]`]),
+    ex.st.unit.join(","),
+    (v) => ex.setUnit(v.split(",").map(Number)),
+  );
+  labelled(bar, "unit", sel);
+  const diagram = makeDiagram(ex, parent, { paths: true });
+  const table = html("table", { class: "bpx-table" }, parent);
+  const head = html("tr", {}, html("thead", {}, table));
+  const body = html("tbody", {}, table);
+  let builtFor = null;
+  let rows = [];
+  let sumCell = null;
+  let backCell = null;
+  let ths = [];
+  for (let c = 0; c < 4; c++) ths.push(html("th", {}, head));
+
+  function build(i, j) {
+    body.replaceChildren();
+    ths[0].textContent = `path via a${sub(i + 1)}[m]`;
+    ths[1].textContent = `∂L/∂a${sub(i + 1)}[m]`;
+    ths[2].textContent = `W${sub(i + 1)}[m, ${j}]`;
+    ths[3].textContent = "product";
+    rows = [];
+    for (let m = 0; m < sizes[i + 1]; m++) {
+      const tr = html("tr", {}, body);
+      html("td", {}, tr, `m = ${m}`);
+      rows.push([html("td", {}, tr), html("td", {}, tr), html("td", {}, tr)]);
+    }
+    const trS = html("tr", { class: "bpx-sum" }, body);
+    html("td", { colspan: 3 }, trS, `sum over the ${sizes[i + 1]} path(s) = ∂L/∂${i === 0 ? "x" : "h" + sub(i)}[${j}]`);
+    sumCell = html("td", {}, trS);
+    const trB = html("tr", {}, body);
+    html("td", { colspan: 3 }, trB, `backprop: (W${sub(i + 1)}ᵀ ∇a${sub(i + 1)})[${j}]`);
+    backCell = html("td", {}, trB);
+    builtFor = `${i},${j}`;
+  }
+
+  function update(st, r) {
+    const [i, j] = st.unit;
+    if (builtFor !== `${i},${j}`) build(i, j);
+    sel.value = `${i},${j}`;
+    diagram.update(st, r);
+    const p = r.paths;
+    rows.forEach((cells, m) => {
+      show(cells[0], r.grads.gradA[i + 1][m], `ga:${i + 1}:${m}`);
+      show(cells[1], st.W[i + 1][m][j], `W:${i + 1}:${m}:${j}`);
+      show(cells[2], p.terms[m], `path.term:${m}`);
+    });
+    show(sumCell, p.sum, "path.sum");
+    show(backCell, r.grads.gradH[i][j], `gh:${i}:${j}`);
+  }
+  return { update };
+}
+
+// ------------------------------------------------------------------ gradient-check panel
+
+/** Analytic ∂L/∂W_kij beside the centred difference, relative error on a log gauge, break toggles. */
+function makeCheck(ex, parent) {
+  const top = html("div", { class: "bpx-check" }, parent);
+  const readout = html("dl", { class: "bpx-dl" }, top);
+  const item = (label) => {
+    html("dt", {}, readout, label);
+    return html("dd", {}, readout);
+  };
+  const ddW = item("selected weight");
+  const wName = html("span", {}, ddW);
+  const wVal = html("span", {}, ddW);
+  const ddA = item("backprop ∂L/∂W (analytic)");
+  const ddN = item("centred difference (L(w+ε) − L(w−ε)) / 2ε");
+  const ddE = item("relative error |a − n| / (|a| + |n|)");
+  const G = { w: 300, h: 34 };
+  const gauge = svg("svg", { viewBox: `0 0 ${G.w} ${G.h}`, width: G.w, height: G.h, class: "bpx-gauge", role: "img" }, top);
+  const gx = (err) => 4 + ((Math.max(-16, Math.min(0, Math.log10(Math.max(err, 1e-16)))) + 16) / 16) * (G.w - 8);
+  svg("rect", { x: 4, y: 4, width: G.w - 8, height: 12, class: "bpx-gauge-bg" }, gauge);
+  const fill = svg("rect", { x: 4, y: 4, height: 12, width: 0 }, gauge);
+  svg("line", { x1: gx(CHECK_TOLERANCE), x2: gx(CHECK_TOLERANCE), y1: 1, y2: 19, class: "bpx-gauge-mark" }, gauge);
+  for (const e of [-16, -12, -7, -4, 0]) {
+    svg("text", { x: gx(10 ** e), y: 31, class: "bpx-idx", "text-anchor": "middle" }, gauge).textContent = `1e${e}`.replace("-", "−");
+  }
+  const verdict = html("div", { class: "bpx-verdict", role: "status" }, top);
+  const toggles = html("fieldset", { class: "bpx-breaks" }, top);
+  html("legend", {}, toggles, "Break it (the analytic gradient above uses the broken backward pass)");
+  const boxes = {};
+  const short = { drop_g_prime: "drop g′", drop_transpose: "drop the transpose", flip_sign: "flip the sign of ∇a_L" };
+  for (const [key, text] of Object.entries(BREAKS)) {
+    const cb = html("input", { type: "checkbox", "data-break": key });
+    cb.addEventListener("change", () => ex.setBreak(key, cb.checked));
+    const lab = labelled(toggles, short[key], cb, "bpx-toggle");
+    lab.title = text;
+  }
+  for (const cb of toggles.querySelectorAll("input")) boxes[cb.dataset.break] = cb;
+  const epsSel = select(
+    ["1e-2", "1e-3", "1e-4", "1e-5", "1e-6", "1e-7", "1e-8"].map((v) => [v, `ε = ${v}`]),
+    "1e-5",
+    (v) => ex.setEps(Number(v)),
+  );
+  labelled(toggles, "step", epsSel);
+
+  function update(st, r) {
+    const c = r.check;
+    wName.textContent = `${weightName(st.selected)} = `;
+    show(wVal, st.W[st.selected[0]][st.selected[1]][st.selected[2]], `W:${st.selected.join(":")}`);
+    const broken = st.breaks.length > 0;
+    show(ddA, c.analytic, broken ? "check.broken" : "check.analytic");
+    show(ddN, c.numeric, "check.numeric");
+    show(ddE, c.relError, broken ? "check.rel.broken" : "check.rel");
+    fill.setAttribute("width", (gx(c.relError) - 4).toFixed(1));
+    fill.setAttribute("class", c.pass ? "bpx-pass" : "bpx-fail");
+    verdict.textContent = c.pass
+      ? `PASS — relative error below ${CHECK_TOLERANCE.toExponential(0)}`
+      : `FAIL — relative error above ${CHECK_TOLERANCE.toExponential(0)}`;
+    verdict.setAttribute("class", `bpx-verdict ${c.pass ? "bpx-pass-text" : "bpx-fail-text"}`);
+    verdict.setAttribute("data-pass", String(c.pass));
+    for (const [key, cb] of Object.entries(boxes)) cb.checked = st.breaks.includes(key);
+    epsSel.value = st.eps.toExponential(0);
+  }
+  return { update };
+}
+
+const FACTORIES = { network: makeDiagram, bars: makeBars, heatmap: makeHeatmap, curve: makeCurve, paths: makePaths, check: makeCheck };
+const CAPTIONS = {
+  network: "Network — click an edge (or use the weight menu) to choose the weight the slider moves",
+  bars: "Vectors — output, target and the gradients backprop passes down",
+  heatmap: "Matrices — W_k and ∇W_k as the column ∇a_k times the row h_{k−1}ᵀ (click a cell to select)",
+  curve: "Activation — g with its tangent at the chosen unit; the slope is g′(a)",
+  paths: "Multi-path chain rule — every path from the chosen unit to the loss",
+  check: "Gradient check — backprop against a centred difference",
+};
+
+// ------------------------------------------------------------------ the explorer
+
+function readState(model) {
+  const st = {};
+  for (const t of TRAITS) st[t] = structuredClone(model.get(t));
+  return st;
+}
+
+export class Explorer {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    this.local = false;
+    this.pending = false;
+    this.st = readState(model);
+    this.build();
+    this.update();
+    this.handlers = TRAITS.map((t) => {
+      const cb = () => this.onModelChange(t);
+      model.on(`change:${t}`, cb);
+      return [t, cb];
+    });
+  }
+
+  destroy() {
+    for (const [t, cb] of this.handlers) this.model.off(`change:${t}`, cb);
+  }
+
+  onModelChange(trait) {
+    if (this.local) return;
+    if (STRUCTURE.has(trait)) this.needsBuild = true;
+    if (this.pending) return;
+    this.pending = true;
+    // Python sets several traits at once: re-read them together, after the batch.
+    queueMicrotask(() => {
+      this.pending = false;
+      const old = this.st;
+      this.st = readState(this.model);
+      if (this.needsBuild || old.sizes.join() !== this.st.sizes.join()) this.build();
+      this.needsBuild = false;
+      this.update();
+    });
+  }
+
+  /** Push the reader's change to the model (synced to Python in Jupyter; a no-op offline). */
+  commit(...traits) {
+    this.local = true;
+    try {
+      for (const t of traits) this.model.set(t, structuredClone(this.st[t]));
+      this.model.save_changes();
+    } finally {
+      this.local = false;
+    }
+  }
+
+  target() {
+    const k = this.st.sizes.at(-1);
+    return PAIRS[this.st.pair].target === "label" ? oneHot(this.st.label, k) : this.st.y;
+  }
+
+  compute() {
+    const st = this.st;
+    const net = { W: st.W, b: st.b, g: st.g, pair: st.pair };
+    const y = this.target();
+    const fwd = forward(net, st.x);
+    const grads = backward(net, fwd, y);
+    const [k, i, j] = st.selected;
+    const check = this.has("check") ? checkWeight(net, st.x, y, k, i, j, { eps: st.eps, breaks: st.breaks, fwd }) : null;
+    const paths = this.has("paths") ? pathContributions(net, grads, st.unit[0], st.unit[1]) : null;
+    return { fwd, grads, y, loss: loss(net, fwd, y), check, paths };
+  }
+
+  has(c) {
+    return this.st.components.includes(c);
+  }
+
+  build() {
+    const st = this.st;
+    this.el.replaceChildren();
+    const root = html("div", { class: "bpx" }, this.el);
+    this.root = root;
+    if (st.title) html("div", { class: "bpx-title" }, root, st.title);
+    this.parts = [this.buildControls(root)];
+    for (const c of COMPONENTS) {
+      if (!this.has(c)) continue;
+      const fig = figure(root, CAPTIONS[c], `bpx-${c}`);
+      this.parts.push(FACTORIES[c](this, fig));
+    }
+    this.parts.push(this.buildStateString(root));
+  }
+
+  buildControls(root) {
+    const st = this.st;
+    const L = st.sizes.length - 1;
+    const bar = html("div", { class: "bpx-controls" }, root);
+    const weights = [];
+    for (let k = 1; k <= L; k++) {
+      for (let i = 0; i < st.sizes[k]; i++) for (let j = 0; j < st.sizes[k - 1]; j++) weights.push([k, i, j]);
+    }
+    const wSel = select(weights.map((w) => [w.join(","), weightName(w)]), st.selected.join(","), (v) =>
+      this.select(v.split(",").map(Number)),
+    );
+    wSel.setAttribute("data-bpx-control", "weight-select");
+    labelled(bar, "weight", wSel);
+    const wSlider = slider(-4, 4, 0.01, 0, (v) => this.setWeight(v), { "data-bpx-control": "weight" });
+    const wLab = labelled(bar, "", wSlider, "bpx-field bpx-wide");
+    const wName = wLab.querySelector(".bpx-label");
+    const wVal = html("output", { class: "bpx-num" }, wLab);
+    const lossOut = html("output", { class: "bpx-loss" }, bar);
+    const lossLab = html("span", {}, lossOut, "loss L = ");
+    const lossVal = html("span", {}, lossOut);
+    lossLab.setAttribute("aria-hidden", "true");
+
+    const bar2 = html("div", { class: "bpx-controls" }, root);
+    const gSel = select(["sigmoid", "tanh", "relu", "identity"].map((g) => [g, g]), st.g, (v) => this.setTrait("g", v));
+    labelled(bar2, "hidden g", gSel);
+    const pSel = select(Object.keys(PAIRS).map((p) => [p, p.replace("+", " + ").replace(/_/g, " ")]), st.pair, (v) =>
+      this.setPair(v),
+    );
+    labelled(bar2, "output + loss", pSel);
+    let modeSel = null;
+    if (this.has("network")) {
+      modeSel = select([["values", "a and h"], ["gradients", "∇a and ∇h"]], st.mode, (v) => this.setTrait("mode", v));
+      labelled(bar2, "diagram shows", modeSel);
+    }
+
+    const bar3 = html("div", { class: "bpx-controls" }, root);
+    const xs = st.x.map((v, j) => {
+      const r = slider(-2, 2, 0.01, v, (val) => this.setVector("x", j, val), { "data-bpx-control": `x:${j}` });
+      const lab = labelled(bar3, `x[${j}]`, r);
+      return { r, out: html("output", { class: "bpx-num" }, lab) };
+    });
+    const pair = PAIRS[st.pair];
+    let labelSel = null;
+    let ys = [];
+    if (pair.target === "label") {
+      const k = st.sizes[L];
+      labelSel = select(Array.from({ length: k }, (_, m) => [String(m), `ℓ = ${m}`]), String(st.label), (v) =>
+        this.setTrait("label", Number(v)),
+      );
+      labelSel.setAttribute("data-bpx-control", "label");
+      labelled(bar3, "label", labelSel);
+    } else {
+      const [lo, hi] = pair.target === "unit" ? [0, 1] : [-2, 2];
+      ys = st.y.map((v, m) => {
+        const r = slider(lo, hi, 0.01, v, (val) => this.setVector("y", m, val), { "data-bpx-control": `y:${m}` });
+        const lab = labelled(bar3, `y[${m}]`, r);
+        return { r, out: html("output", { class: "bpx-num" }, lab) };
+      });
+    }
+
+    const update = (st, r) => {
+      const [k, i, j] = st.selected;
+      const w = st.W[k][i][j];
+      wSel.value = st.selected.join(",");
+      wName.textContent = `${weightName(st.selected)} =`;
+      wSlider.setAttribute("aria-label", `value of ${weightName(st.selected)}`);
+      if (Number(wSlider.value) !== w) wSlider.value = String(w);
+      show(wVal, w, `W:${k}:${i}:${j}`);
+      show(lossVal, r.loss, "loss");
+      gSel.value = st.g;
+      pSel.value = st.pair;
+      if (modeSel) modeSel.value = st.mode;
+      xs.forEach((c, n) => {
+        if (Number(c.r.value) !== st.x[n]) c.r.value = String(st.x[n]);
+        show(c.out, st.x[n], `x:${n}`);
+      });
+      if (labelSel) labelSel.value = String(st.label);
+      ys.forEach((c, n) => {
+        if (Number(c.r.value) !== st.y[n]) c.r.value = String(st.y[n]);
+        show(c.out, st.y[n], `y:${n}`);
+      });
+    };
+    return { update };
+  }
+
+  buildStateString(root) {
+    const box = html("div", { class: "bpx-state" }, root);
+    const input = html("input", { type: "text", readonly: "", class: "bpx-state-text", "aria-label": "state string", spellcheck: "false" });
+    labelled(box, "state (copy it; backprop.explorers.explorer(state=…) rebuilds this explorer)", input, "bpx-field bpx-wide");
+    const btn = html("button", { type: "button" }, box, "copy");
+    btn.addEventListener("click", async () => {
+      input.select();
+      try {
+        await navigator.clipboard.writeText(input.value);
+        btn.textContent = "copied";
+      } catch {
+        btn.textContent = "selected — press Ctrl+C";
+      }
+    });
+    input.addEventListener("focus", () => input.select());
+    let last = "";
+    return {
+      update: (st) => {
+        const s = encodeState(st);
+        if (s !== last) {
+          input.value = s;
+          last = s;
+        }
+      },
+    };
+  }
+
+  update() {
+    const r = this.compute();
+    for (const p of this.parts) p.update(this.st, r);
+    this.last = r;
+  }
+
+  // ---- the reader's actions: change the state, recompute, redraw, sync
+  select(sel) {
+    this.st.selected = sel;
+    this.update();
+    this.commit("selected");
+  }
+
+  setWeight(v) {
+    const [k, i, j] = this.st.selected;
+    this.st.W[k][i][j] = v;
+    this.update();
+    this.commit("W");
+  }
+
+  setVector(name, n, v) {
+    this.st[name][n] = v;
+    this.update();
+    this.commit(name);
+  }
+
+  setTrait(name, v) {
+    this.st[name] = v;
+    this.update();
+    this.commit(name);
+  }
+
+  setUnit(u) {
+    this.st.unit = u;
+    this.update();
+    this.commit("unit");
+  }
+
+  setEps(v) {
+    this.st.eps = v;
+    this.update();
+    this.commit("eps");
+  }
+
+  setBreak(key, on) {
+    const b = new Set(this.st.breaks);
+    if (on) b.add(key);
+    else b.delete(key);
+    this.st.breaks = Object.keys(BREAKS).filter((k) => b.has(k));
+    this.update();
+    this.commit("breaks");
+  }
+
+  setPair(p) {
+    const k = this.st.sizes.at(-1);
+    this.st.pair = p;
+    const target = PAIRS[p].target;
+    if (target === "label") this.st.label = Math.min(Math.max(0, this.st.label), k - 1);
+    else if (target === "unit") this.st.y = this.st.y.map((v) => Math.min(1, Math.max(0, v)));
+    this.build();
+    this.update();
+    this.commit("pair", "label", "y");
+  }
+}
+
+/** anywidget entry point. */
+function render({ model, el }) {
+  const ex = new Explorer(model, el);
+  el.__bpx = ex; // for tests and the benchmark
+  return () => ex.destroy();
+}
+
+export default { render };
