@@ -13,9 +13,9 @@ from backprop.gradcheck import (
     one_sided_gradient,
     rel_error,
 )
-from conftest import ACTIVATION_NAMES, PAIRS, random_problem
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from netcases import ACTIVATION_NAMES, PAIRS, random_problem
 
 TOL = 1e-7  # the bound for backprop vs centred differences, float64
 
