@@ -27,6 +27,7 @@ import traitlets as t
 
 import backprop as bp
 from backprop.activations import ACTIVATIONS, get_activation
+from backprop.gradcheck import numerical_gradient_of, rel_error
 from backprop.network import loss as network_loss
 
 PAIRS = ("softmax+cross_entropy", "sigmoid+binary_cross_entropy", "identity+squared_error")
@@ -355,20 +356,18 @@ class Explorer(anywidget.AnyWidget):
         return float(self.grads.grad_W[k][i, j])
 
     def centred_difference(self, eps: float | None = None) -> float:
-        """(L(W_kij + ε) − L(W_kij − ε)) / (2ε) for the selected weight, with the lib's loss."""
-        eps = self.eps if eps is None else eps
+        """(L(W_kij + ε) − L(W_kij − ε)) / (2ε) for the selected weight (bp.gradcheck)."""
         k, i, j = self.selected
-        net = self.net
+        eps = self.eps if eps is None else eps
+        return float(numerical_gradient_of(self.net, self.x_column, self.target, "W", k, eps)[i, j])
 
-        def loss_at(w):
-            W = list(net.W)
-            W[k] = W[k].copy()
-            W[k][i, j] = w
-            shifted = net.replace(W=tuple(W))
-            return network_loss(shifted, bp.forward(shifted, self.x_column), self.target)
+    def relative_error(self) -> float:
+        """The check panel's |analytic − numeric| / max(|analytic| + |numeric|, 1e-12).
 
-        w = net.W[k][i, j]
-        return (loss_at(w + eps) - loss_at(w - eps)) / (2 * eps)
+        bp.gradcheck.rel_error with a floor of 1e-12, so that a weight whose gradient is exactly
+        0 (a dead ReLU unit, say) passes instead of comparing two rounding errors.
+        """
+        return rel_error(self.selected_gradient, self.centred_difference(), tiny=1e-12)
 
     def path_contributions(self, unit=None) -> np.ndarray:
         """Per-path terms ∂L/∂a_{i+1,m} · W_{i+1}[m, j] for unit j of layer i, shape (n_{i+1},).
@@ -406,10 +405,9 @@ class Explorer(anywidget.AnyWidget):
             if k < L:
                 for i, v in enumerate(grads.grad_h[k][:, 0]):
                     out[f"gh:{k}:{i}"] = float(v)
-        analytic, numeric = self.selected_gradient, self.centred_difference()
-        out["check.analytic"] = analytic
-        out["check.numeric"] = numeric
-        out["check.rel"] = abs(analytic - numeric) / max(abs(analytic) + abs(numeric), 1e-12)
+        out["check.analytic"] = self.selected_gradient
+        out["check.numeric"] = self.centred_difference()
+        out["check.rel"] = self.relative_error()
         terms = self.path_contributions()
         out.update({f"path.term:{m}": float(v) for m, v in enumerate(terms)})
         out["path.sum"] = float(grads.grad_h[self.unit[0]][self.unit[1], 0])
@@ -526,6 +524,10 @@ def decode_state(state: str) -> dict:
     settings = {k: v for k, v in o.items() if k in _SETTINGS}
     settings["W"] = [None, *o["W"]]
     settings["b"] = [None, *o["b"]]
+    # Only the pair's own target is stored; the other one gets a neutral value of the right size.
+    k = o["sizes"][-1] if isinstance(o["sizes"], list) and o["sizes"] else 1
+    settings.setdefault("y", [0.0] * k)
+    settings.setdefault("label", 0)
     return settings
 
 
