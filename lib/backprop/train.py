@@ -137,13 +137,17 @@ def train(
     history, update_loss = [full_loss(net, X, Y)], []
     val_history = [full_loss(net, X_val, Y_val)] if val is not None else None
     bar = tqdm(range(epochs), desc="epochs", disable=not progress, leave=False)
-    for _ in bar:
+    for epoch in bar:
         order = rng.permutation(N) if M < N else np.arange(N)
         for start in range(0, N, M):
             batch = order[start : start + M]
             net, batch_loss = _update(net, X[:, batch], Y[:, batch], eta)
             update_loss.append(batch_loss)
         history.append(full_loss(net, X, Y))
+        if not math.isfinite(history[-1]):
+            raise ValueError(
+                f"training diverged: the loss is {history[-1]} after epoch {epoch + 1}; try a smaller eta"
+            )
         if val is not None:
             val_history.append(full_loss(net, X_val, Y_val))
         bar.set_postfix(loss=f"{history[-1]:.4g}", refresh=False)
