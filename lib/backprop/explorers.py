@@ -158,6 +158,10 @@ class Explorer(anywidget.AnyWidget):
         # HasTraits sets these in one batch and cross-validates them together at the end.
         super().__init__(**kwargs)
 
+    def __repr__(self) -> str:
+        # Stable text (no memory address), so executed notebooks compare equal run to run.
+        return f"Explorer(sizes={self.sizes}, g={self.g!r}, pair={self.pair!r}, components={self.components})"
+
     # ---- validation (runs after a batch of changes, so sizes and W may change together)
 
     @t.validate("sizes")
