@@ -110,3 +110,17 @@ def test_one_hot_and_targets():
     assert rel_error(losses.as_target("cross_entropy", P, k=2), P) == 0.0
     assert losses.as_target("squared_error", [1.0, 2.0], k=2).shape == (2, 1)  # one example, 1-D
     assert losses.is_matched("softmax", "cross_entropy") and not losses.is_matched("softmax", "l1")
+
+
+def test_loss_functions_accept_labels_and_reject_bad_targets():
+    """get_loss(...).value/grad take labels ℓ like the network does, or fail clearly."""
+    y_hat = bp.softmax(np.array([[1.0, 2.0], [0.0, 1.0], [3.0, 0.0]]))
+    ce = bp.get_loss("cross_entropy")
+    labels = np.array([2, 1])
+    expected = -np.mean(np.log(y_hat[labels, [0, 1]]))
+    assert abs(ce.value(y_hat, labels) - expected) < 1e-14
+    np.testing.assert_allclose(ce.grad(y_hat, labels), ce.grad(y_hat, bp.one_hot(labels, 3)), rtol=0, atol=0)
+    with pytest.raises(ValueError, match="must lie in 0..2"):
+        ce.value(y_hat, np.array([3, 1]))
+    with pytest.raises(ValueError, match=r"shape \(3, B\)"):
+        bp.get_loss("squared_error").grad(y_hat, np.ones((2, 2)))

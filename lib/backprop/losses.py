@@ -187,16 +187,26 @@ def _hinge_grad(y_hat, y):
     return np.where(1.0 - y * y_hat > 0, -y, 0.0) / y.shape[1]
 
 
-_LOSS_NAMES = (
-    "cross_entropy",
-    "binary_cross_entropy",
-    "squared_error",
-    "mse",
-    "l1",
-    "huber",
-    "logistic",
-    "hinge",
-)
+_TARGET_KIND = {
+    "cross_entropy": "probabilities",
+    "binary_cross_entropy": "unit",
+    "squared_error": "real",
+    "mse": "real",
+    "l1": "real",
+    "huber": "real",
+    "logistic": "sign",
+    "hinge": "sign",
+}
+
+_RAW = {
+    "cross_entropy": (_ce_value, _ce_grad),
+    "binary_cross_entropy": (_bce_value, _bce_grad),
+    "squared_error": (_se_value, _se_grad),
+    "mse": (_mse_value, _mse_grad),
+    "l1": (_l1_value, _l1_grad),
+    "logistic": (_logistic_value, _logistic_grad),
+    "hinge": (_hinge_value, _hinge_grad),
+}
 
 
 def get_loss(name: str, delta: float = 1.0) -> Loss:
@@ -212,28 +222,30 @@ def get_loss(name: str, delta: float = 1.0) -> Loss:
     'hinge'                Σ_i max(0, 1 − y_i ŷ_i),     y_i ∈ {−1, +1}
 
     Each is averaged over the B columns of a batch.  `delta` is Huber's δ > 0.
+    The returned value(ŷ, y) and grad(ŷ, y) take ŷ of shape (k, B) and y as
+    `as_target` accepts it (labels ℓ of shape (B,) for cross-entropy, else (k, B)).
     """
-    check_name(name, dict.fromkeys(_LOSS_NAMES), "loss")
-    if name == "cross_entropy":
-        return Loss(name, _ce_value, _ce_grad, "probabilities")
-    if name == "binary_cross_entropy":
-        return Loss(name, _bce_value, _bce_grad, "unit")
-    if name == "squared_error":
-        return Loss(name, _se_value, _se_grad, "real")
-    if name == "mse":
-        return Loss(name, _mse_value, _mse_grad, "real")
-    if name == "l1":
-        return Loss(name, _l1_value, _l1_grad, "real")
+    check_name(name, _TARGET_KIND, "loss")
     if name == "huber":
         if not (np.isfinite(delta) and delta > 0):
             raise ValueError(f"Huber's delta must be a finite number > 0, got {delta!r}")
-        return Loss(name, *_huber(float(delta)), "real")
-    if name == "logistic":
-        return Loss(name, _logistic_value, _logistic_grad, "sign")
-    return Loss(name, _hinge_value, _hinge_grad, "sign")
+        value, grad = _huber(float(delta))
+    else:
+        value, grad = _RAW[name]
+
+    def checked_value(y_hat, y):
+        y_hat = as_matrix(y_hat, "ŷ")
+        return value(y_hat, as_target(name, y, y_hat.shape[0], y_hat.shape[1]))
+
+    def checked_grad(y_hat, y):
+        y_hat = as_matrix(y_hat, "ŷ")
+        return grad(y_hat, as_target(name, y, y_hat.shape[0], y_hat.shape[1]))
+
+    checked_value.__doc__, checked_grad.__doc__ = value.__doc__, grad.__doc__
+    return Loss(name, checked_value, checked_grad, _TARGET_KIND[name])
 
 
-LOSSES = dict.fromkeys(_LOSS_NAMES)
+LOSSES = dict.fromkeys(_TARGET_KIND)
 
 
 def as_target(loss_name: str, y, k: int, B: int | None = None) -> np.ndarray:
@@ -242,7 +254,7 @@ def as_target(loss_name: str, y, k: int, B: int | None = None) -> np.ndarray:
     Cross-entropy also accepts integer labels ℓ of shape (B,) (or one int),
     turned into the one-hot columns e(ℓ).
     """
-    kind = get_loss(loss_name).target
+    kind = _TARGET_KIND[check_name(loss_name, _TARGET_KIND, "loss")]
     arr = np.asarray(y)
     if kind == "probabilities" and (np.issubdtype(arr.dtype, np.integer) and arr.ndim <= 1):
         Y = one_hot(arr, k)
