@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import backprop as bp
 import numpy as np
 import pytest
 from backprop import losses
