@@ -72,6 +72,7 @@ def step(net: Network, x, y, eta: float) -> tuple[Network, float]:
 
 def _update(net: Network, x, Y, eta: float) -> tuple[Network, float]:
     fwd = forward(net, x)
+    Y = target(net, Y, fwd.h[0].shape[1])  # labels → e(ℓ) once, not in both loss and backward
     batch_loss = loss(net, fwd, Y)
     grads = backward(net, fwd, Y, input_grad=False)  # ∇_x is not needed to learn
     W = (None,) + tuple(Wk - eta * gWk for Wk, gWk in zip(net.W[1:], grads.grad_W[1:], strict=True))
