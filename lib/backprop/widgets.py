@@ -20,11 +20,12 @@ a small matplotlib animation of the same figure over a sweep of one control.
 from __future__ import annotations
 
 import html
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib import rc_context
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import HTMLWriter
 
 from backprop import data, plots
 from backprop import train as training
@@ -383,8 +384,8 @@ def sweep_animation(
     """A small animation of the widget's figure over a sweep of one control, for the static book.
 
     Sets `widget.<control>.value` to each value in turn (the widget recomputes through the
-    lib, as when a reader moves the slider), saves each frame with matplotlib's
-    FuncAnimation.to_jshtml, then puts the control back.
+    lib, as when a reader moves the slider), grabs each frame with matplotlib's HTMLWriter
+    (the writer behind FuncAnimation.to_jshtml), then puts the control back.
 
     Parameters
     ----------
@@ -392,7 +393,7 @@ def sweep_animation(
     control : the control's attribute name, e.g. "eta" or "epoch"
     values : the values to show, one frame each (keep it to ~5–15 frames)
     fps : frames per second; dpi : resolution of the frames (small keeps the page light)
-    embed_limit_mb : matplotlib's animation.embed_limit; frames beyond it are dropped (with a warning)
+    embed_limit_mb : size limit of the embedded frames in MB; frames beyond it are dropped (with a warning)
     caption : text shown above the animation (default: what is swept, plus LIVE_NOTE's gist)
 
     Returns
@@ -404,16 +405,18 @@ def sweep_animation(
     ctrl = getattr(widget, control)
     values = list(values)
     original = ctrl.value
-
-    def frame(value):
-        ctrl.value = value
-        return []
-
+    # What FuncAnimation(...).to_jshtml() does, without its draw-event hook (which would
+    # replay the first frame on the widget's next redraw): grab one frame per value.
+    writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once", embed_limit=embed_limit_mb)
     widget._quiet = True
     try:
-        anim = FuncAnimation(widget.figure, frame, frames=values, repeat=False, cache_frame_data=False)
-        with rc_context({"savefig.dpi": dpi, "animation.embed_limit": embed_limit_mb}):
-            player = anim.to_jshtml(fps=fps, default_mode="once")
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp, "sweep.html")
+            with writer.saving(widget.figure, str(path), dpi):
+                for value in values:
+                    ctrl.value = value
+                    writer.grab_frame()
+            player = path.read_text()
     finally:
         ctrl.value = original
         widget._quiet = False
