@@ -13,10 +13,9 @@ Three small fixes for an offline Jupyter Book 1 build, each found in headless Ch
 
 from __future__ import annotations
 
+from copy_assets import AssetsMissing, copy_assets
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
-
-from copy_assets import AssetsMissing, copy_assets
 
 
 def _copy_assets(app: Sphinx, config) -> None:

@@ -45,7 +45,11 @@ class AssetsMissing(RuntimeError):
 
 def _copy(src: Path, dest: Path) -> None:
     # Skip unchanged files so that repeated builds stay cheap.
-    if dest.exists() and dest.stat().st_size == src.stat().st_size and dest.stat().st_mtime >= src.stat().st_mtime:
+    if (
+        dest.exists()
+        and dest.stat().st_size == src.stat().st_size
+        and dest.stat().st_mtime >= src.stat().st_mtime
+    ):
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, dest)

@@ -59,3 +59,7 @@ def random_problem(sizes, g, output, loss, B, seed, labels=True):
     net = net.replace(W=W, b=b)
     x = rng.normal(size=(sizes[0], B))
     return net, x, random_target(loss, sizes[-1], B, rng, labels, output)
+
+
+# Browser fixtures for the built book (book_dir, book_pages, browser, open_page): tests/bookpage.py
+from bookpage import book_dir, book_pages, browser, open_page  # noqa: E402, F401

@@ -1,4 +1,5 @@
-// Point require.js at the book's local copies of the widget front ends, so that nothing is
+// Point require.js at the book's local copies of the widget front ends (and the widget
+// manager at its own icon fonts), so that nothing is
 // fetched from a CDN. html-manager's embed-amd.js first asks require.js for a widget module
 // (e.g. "anywidget") and only falls back to a CDN when that fails, which offline means a blank
 // widget. The base URL comes from this script's own src, so the paths are right from pages in
@@ -13,9 +14,15 @@
   var src = script.src.split(/[?#]/)[0];
   // src is .../_static/book-js/require-paths.js; the assets live in .../_static/offline/.
   var staticRoot = src.slice(0, src.lastIndexOf("/book-js/") + 1);
+  var offline = staticRoot + "offline/";
   window.requirejs.config({
     paths: {
-      anywidget: staticRoot + "offline/anywidget/index",
+      anywidget: offline + "anywidget/index",
+      // embed-amd.js names itself with this module id and derives from its resolved URL the
+      // folder of its icon fonts; without the entry they are looked up next to the page.
+      "@jupyter-widgets/html-manager/dist": offline + "html-manager",
     },
   });
+  // Read by embed-amd.js as the base URL of its bundled assets (webpack's public path).
+  window.__jupyter_widgets_assets_path__ = offline + "html-manager/";
 })();
