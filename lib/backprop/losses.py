@@ -51,7 +51,7 @@ def check_labels(labels, k: int) -> np.ndarray:
         raise ValueError(
             f"class labels must lie in 0..{k - 1} (k = {k} classes), got {arr.min()}..{arr.max()}"
         )
-    return arr.astype(np.intp)
+    return arr.astype(np.intp, copy=False)
 
 
 # ---------------------------------------------------------------- outputs O
@@ -256,14 +256,17 @@ def as_target(loss_name: str, y, k: int, B: int | None = None) -> np.ndarray:
     """
     kind = _TARGET_KIND[check_name(loss_name, _TARGET_KIND, "loss")]
     arr = np.asarray(y)
-    if kind == "probabilities" and (np.issubdtype(arr.dtype, np.integer) and arr.ndim <= 1):
-        Y = one_hot(arr, k)
+    labels = kind == "probabilities" and arr.ndim <= 1 and np.issubdtype(arr.dtype, np.integer)
+    if labels:
+        Y = one_hot(arr, k)  # a valid distribution by construction
     else:
         if arr.dtype == bool:
             arr = arr.astype(np.float64)
         Y = as_matrix(arr, "target y", rows=k)
     if B is not None and Y.shape[1] != B:
         raise ValueError(f"target y has {Y.shape[1]} examples but the input x has {B}; they must match")
+    if labels:
+        return Y
     if kind == "probabilities":
         if Y.min() < 0 or np.max(np.abs(Y.sum(axis=0) - 1.0)) > 1e-9:  # (np.allclose is 10× slower)
             raise ValueError(
@@ -320,7 +323,7 @@ def loss_from_logits(output: str, loss: str, a_L: np.ndarray, y_hat: np.ndarray,
     of any size.  Other pairs use ℓ(ŷ, y) directly.
     """
     if (output, loss) == ("softmax", "cross_entropy"):
-        return _mean(-np.where(Y == 0, 0.0, Y * log_softmax(a_L)))
+        return _mean(-Y * log_softmax(a_L))  # log-softmax is finite, so 0 · log ŷ_i = 0 exactly
     if (output, loss) == ("sigmoid", "binary_cross_entropy"):
         # −[y log σ(a) + (1 − y) log σ(−a)] = y·softplus(−a) + (1 − y)·softplus(a)
         return _mean(Y * np.logaddexp(0.0, -a_L) + (1 - Y) * np.logaddexp(0.0, a_L))

@@ -107,6 +107,16 @@ class Network:
         """A copy with some fields changed, e.g. net.replace(W=new_W, b=new_b)."""
         return dataclasses.replace(self, **changes)
 
+    def with_params(self, W: tuple, b: tuple) -> Network:
+        """A network with new parameters of the same shapes, made by the lib itself.
+
+        Skips the checks and copies of the constructor: for training updates
+        W_k − η ∇_{W_k}, whose shapes and finiteness the trainer guarantees.
+        """
+        new = object.__new__(Network)
+        new.__dict__.update(self.__dict__, W=W, b=b)  # frozen: fill the fields directly
+        return new
+
     def copy(self) -> Network:
         """A deep copy (the arrays are copied too)."""
         return self.replace(
@@ -233,7 +243,11 @@ def target(net: Network, y, B: int | None = None) -> np.ndarray:
 
 def loss(net: Network, fwd: Forward, y) -> float:
     """The batch loss L(θ) = (1/B) Σ_b ℓ(ŷ_b, y_b), computed stably from a_L where possible."""
-    Y = target(net, y, fwd.h[0].shape[1])
+    return target_loss(net, fwd, target(net, y, fwd.h[0].shape[1]))
+
+
+def target_loss(net: Network, fwd: Forward, Y: np.ndarray) -> float:
+    """The batch loss for a target Y of shape (k, B) already checked by `target`."""
     if net.loss == "huber":
         return get_loss("huber", net.delta).value(fwd.y_hat, Y)
     return loss_from_logits(net.output, net.loss, fwd.a[-1], fwd.y_hat, Y)
@@ -285,14 +299,7 @@ def output_gradient(net: Network, fwd: Forward, Y: np.ndarray, path: str = "shor
 
 
 def backward(net: Network, fwd: Forward, y, path: str = "shortcut", input_grad: bool = True) -> Gradients:
-    """Back propagation, as in the lecture's algorithm:
-
-        ∇_{a_L} = −(e(ℓ) − ŷ)                       (or the general J_Oᵀ ∇_ŷ L)
-        for k = L, ..., 1:
-            ∇_{W_k} = ∇_{a_k} h_{k−1}ᵀ
-            ∇_{b_k} = ∇_{a_k}                     (summed over the batch columns)
-            ∇_{h_{k−1}} = W_kᵀ ∇_{a_k}
-            ∇_{a_{k−1}} = ∇_{h_{k−1}} ⊙ g′(a_{k−1})   (for k > 1)
+    """Back propagation for a target y in any accepted form: checks y, then `back_propagation`.
 
     Parameters
     ----------
@@ -307,6 +314,34 @@ def backward(net: Network, fwd: Forward, y, path: str = "shortcut", input_grad: 
     Gradients(grad_a, grad_h, grad_W, grad_b), shapes as in the class docstring.
     """
     Y = target(net, y, fwd.h[0].shape[1])
+    return back_propagation(net, fwd, Y, path=path, input_grad=input_grad)
+
+
+def back_propagation(
+    net: Network, fwd: Forward, Y: np.ndarray, path: str = "shortcut", input_grad: bool = True
+) -> Gradients:
+    """Back propagation, as in the lecture's algorithm:
+
+        ∇_{a_L} = −(e(ℓ) − ŷ)                       (or the general J_Oᵀ ∇_ŷ L)
+        for k = L, ..., 1:
+            ∇_{W_k} = ∇_{a_k} h_{k−1}ᵀ
+            ∇_{b_k} = ∇_{a_k}                     (summed over the batch columns)
+            ∇_{h_{k−1}} = W_kᵀ ∇_{a_k}
+            ∇_{a_{k−1}} = ∇_{h_{k−1}} ⊙ g′(a_{k−1})   (for k > 1)
+
+    Parameters
+    ----------
+    net : Network
+    fwd : Forward, from forward(net, x)
+    Y : target of shape (k, B) as returned by `target` (already checked; `backward`
+        takes any accepted form and checks it first)
+    path : 'shortcut' or 'general', how ∇_{a_L} is found (see output_gradient)
+    input_grad : compute ∇_{h_0} (the gradient w.r.t. x); training can skip it
+
+    Returns
+    -------
+    Gradients(grad_a, grad_h, grad_W, grad_b), shapes as in the class docstring.
+    """
     L = net.L
     g_prime = get_activation(net.g).g_prime
     grad_a, grad_h = [None] * (L + 1), [None] * (L + 1)

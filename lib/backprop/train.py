@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from backprop._checks import as_matrix
 from backprop.losses import check_labels
-from backprop.network import Network, backward, forward, loss, target
+from backprop.network import Network, back_propagation, forward, loss, target, target_loss
 
 # A run is "long" (progress bar shown by default) above this many multiply-adds,
 # about epochs × N × 3 n_params: a few seconds of numpy on one core.
@@ -70,14 +70,14 @@ def step(net: Network, x, y, eta: float) -> tuple[Network, float]:
     return _update(net, x, y, float(eta))
 
 
-def _update(net: Network, x, Y, eta: float) -> tuple[Network, float]:
+def _update(net: Network, x, y, eta: float) -> tuple[Network, float]:
     fwd = forward(net, x)
-    Y = target(net, Y, fwd.h[0].shape[1])  # labels → e(ℓ) once, not in both loss and backward
-    batch_loss = loss(net, fwd, Y)
-    grads = backward(net, fwd, Y, input_grad=False)  # ∇_x is not needed to learn
+    Y = target(net, y, fwd.h[0].shape[1])  # checked once; labels → e(ℓ)
+    batch_loss = target_loss(net, fwd, Y)
+    grads = back_propagation(net, fwd, Y, input_grad=False)  # ∇_x is not needed to learn
     W = (None,) + tuple(Wk - eta * gWk for Wk, gWk in zip(net.W[1:], grads.grad_W[1:], strict=True))
     b = (None,) + tuple(bk - eta * gbk for bk, gbk in zip(net.b[1:], grads.grad_b[1:], strict=True))
-    return net.replace(W=W, b=b), batch_loss
+    return net.with_params(W, b), batch_loss
 
 
 def train(
