@@ -551,7 +551,7 @@ function makeCheck(ex, parent) {
   const toggles = html("fieldset", { class: "bpx-breaks" }, top);
   html("legend", {}, toggles, "Break it (the analytic gradient above uses the broken backward pass)");
   const boxes = {};
-  const short = { drop_g_prime: "drop g′", drop_transpose: "drop the transpose", flip_sign: "flip the sign of ∇a_L" };
+  const short = { drop_g_prime: "drop g′", drop_transpose: "drop the transpose", flip_sign: "flip the sign of the output gradient" };
   for (const [key, text] of Object.entries(BREAKS)) {
     const cb = html("input", { type: "checkbox", "data-break": key });
     cb.addEventListener("change", () => ex.setBreak(key, cb.checked));
@@ -591,7 +591,7 @@ const FACTORIES = { network: makeDiagram, bars: makeBars, heatmap: makeHeatmap, 
 const CAPTIONS = {
   network: "Network — click an edge (or use the weight menu) to choose the weight the slider moves",
   bars: "Vectors — output, target and the gradients backprop passes down",
-  heatmap: "Matrices — W_k and ∇W_k as the column ∇a_k times the row h_{k−1}ᵀ (click a cell to select)",
+  heatmap: "Matrices — Wₖ, and ∇Wₖ as the column ∇aₖ times the row hₖ₋₁ᵀ (click a cell to select its weight)",
   curve: "Activation — g with its tangent at the chosen unit; the slope is g′(a)",
   paths: "Multi-path chain rule — every path from the chosen unit to the loss",
   check: "Gradient check — backprop against a centred difference",
