@@ -319,8 +319,8 @@ class DecisionBoundary(_Plot):
         self.fig, self.ax, self.image, self.scatters, self.grid, self.k = fig, ax, image, scatters, grid, k
         self._colours, self._n_points = colours, n_points
         self._accuracy = None
-        # The image changes; the points and the legend must be drawn over it again.
-        self._init_dynamic([image, *scatters, ax.get_legend(), ax.title])
+        # The image changes; the points must be drawn over it again (the legend sits outside).
+        self._init_dynamic([image, *scatters, ax.title])
 
     def colours_of(self, probs) -> np.ndarray:
         """The image for class probabilities: each pixel mixes the class colours by ŷ.
@@ -379,7 +379,7 @@ def decision_boundary(
     k: int | None = None,
     n_grid: int = 60,
     title: str = "Decision regions",
-    figsize=(4.6, 4.2),
+    figsize=(5.6, 4.2),
     dpi: int = 80,
 ) -> DecisionBoundary:
     """Axes for a 2-D classifier: class-coloured regions on a grid, the data on top.
@@ -413,8 +413,8 @@ def decision_boundary(
         for c in range(k)
     ]  # fmt: skip
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title, xlim=g.extent[:2], ylim=g.extent[2:])
-    ax.legend(loc="upper right", fontsize="small", framealpha=0.8)
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.12, top=0.91)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    fig.subplots_adjust(left=0.12, right=0.78, bottom=0.12, top=0.91)
     return DecisionBoundary(fig, ax, image, scatters, g, k, colours, X.shape[1])
 
 
@@ -626,7 +626,26 @@ class GradientNorms(_Plot):
 
     def __init__(self, fig, ax, lines: dict, max_layers: int | None):
         self.fig, self.ax, self.lines, self.max_layers = fig, ax, lines, max_layers
+        self._fixed_ylim = False
         self._init_dynamic([*lines.values(), ax.title])
+
+    def fix_ylim(self, *norms) -> GradientNorms:
+        """Fix the y range to cover these norm arrays (rounded outwards), e.g. the shallowest and
+        deepest networks a slider allows, so curves of every depth share one scale.
+
+        Parameters
+        ----------
+        *norms : arrays of positive norms, any shapes
+
+        Returns
+        -------
+        self
+        """
+        values = np.concatenate([np.ravel(np.asarray(v, dtype=float)) for v in norms])
+        values = values[np.isfinite(values) & (values > 0)]
+        _set_log_ylim(self.ax, *_nice_limits(float(values.min()), float(values.max()), log=True))
+        self._fixed_ylim = True
+        return self
 
     def update(self, norms: Mapping, title: str | None = None) -> GradientNorms:
         """Set each series' norms; series left out are emptied (hidden).
@@ -657,7 +676,7 @@ class GradientNorms(_Plot):
             if self.max_layers is None:
                 self.ax.set_xlim(0.5, max(len(line.get_xdata()) for line in shown) + 0.5)
             y_range = _data_range(shown, positive=True)
-            if y_range is not None:
+            if y_range is not None and not self._fixed_ylim:
                 _set_log_ylim(self.ax, *_nice_limits(*y_range, log=True))
         return self
 

@@ -322,9 +322,10 @@ class VanishingGradientsWidget(_PlotWidget):
             options=[*ACTIVATIONS, "all"], value=activation, description="g"
         )
         super().__init__()
-        self._build(
-            [self.depth, self.activation], plots.gradient_norms(ACTIVATIONS, max_layers=max_depth + 1)
-        )
+        plot = plots.gradient_norms(ACTIVATIONS, max_layers=max_depth + 1)
+        # One y scale for every depth: the range met by the shallowest and the deepest network.
+        plot.fix_ylim(*[v for d in (1, max_depth) for v in self.all_norms(d).values()])
+        self._build([self.depth, self.activation], plot)
 
     def network(self, g: str, depth: int) -> Network:
         """The deep network for activation g with `depth` hidden layers of `width` units."""
@@ -333,9 +334,11 @@ class VanishingGradientsWidget(_PlotWidget):
     def norms(self) -> dict:
         """{activation: ‖∇_{a_k} L‖ for k = 1..L} for the current controls."""
         shown = ACTIVATIONS if self.activation.value == "all" else (self.activation.value,)
-        return {
-            g: layer_gradient_norms(self.network(g, self.depth.value), self.x, self.labels) for g in shown
-        }
+        return self.all_norms(self.depth.value, shown)
+
+    def all_norms(self, depth: int, activations=ACTIVATIONS) -> dict:
+        """{activation: ‖∇_{a_k} L‖ for k = 1..L} for networks with `depth` hidden layers."""
+        return {g: layer_gradient_norms(self.network(g, depth), self.x, self.labels) for g in activations}
 
     def _update_plot(self) -> None:
         L = self.depth.value + 1
