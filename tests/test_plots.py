@@ -176,3 +176,14 @@ def test_nice_limits(lo, hi, log, expected):
     assert plots._nice_limits(lo, hi, log) == pytest.approx(expected)
     a, b = plots._nice_limits(0.2, 0.2, True)
     assert a < 0.2 < b
+
+
+def test_gradient_norms_fixed_ylim_survives_updates():
+    p = plots.gradient_norms(["sigmoid"], max_layers=10).fix_ylim(np.array([1e-7, 0.3]), [0.05])
+    assert p.ax.get_ylim() == pytest.approx((1e-7, 0.5))
+    p.update({"sigmoid": np.geomspace(1e-3, 0.1, 5)})
+    p.draw()
+    background = p._background
+    p.update({"sigmoid": np.geomspace(1e-5, 0.1, 9)})
+    p.draw()
+    assert p.ax.get_ylim() == pytest.approx((1e-7, 0.5)) and p._background is background
