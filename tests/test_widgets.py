@@ -136,6 +136,9 @@ def test_sweep_animation_is_small_and_restores_the_control(boundary):
     assert "Precomputed sweep of epoch over 0, 1, 3 (3 frames" in text
     assert text.count("data:image/png;base64") == 3 and "<script" in text
     assert len(text) < 1_000_000
+    assert text.count('<img id="_anim_img') == 1  # no alt unless asked for
+    with_alt = widgets.sweep_animation(boundary, "epoch", [0, 3], dpi=30, alt='regions "grow"').data
+    assert '<img alt="regions &quot;grow&quot;" id="_anim_img' in with_alt
     assert boundary.epoch.value == 2
     assert "epoch 2:" in boundary.plot.ax.get_title()
 

@@ -383,6 +383,7 @@ def sweep_animation(
     dpi: int = 50,
     embed_limit_mb: float = 1.0,
     caption: str | None = None,
+    alt: str | None = None,
 ):
     """A small animation of the widget's figure over a sweep of one control, for the static book.
 
@@ -398,6 +399,7 @@ def sweep_animation(
     fps : frames per second; dpi : resolution of the frames (small keeps the page light)
     embed_limit_mb : size limit of the embedded frames in MB; frames beyond it are dropped (with a warning)
     caption : text shown above the animation (default: what is swept, plus LIVE_NOTE's gist)
+    alt : text alternative for the animation's image (what the frames show), for screen readers
 
     Returns
     -------
@@ -429,4 +431,8 @@ def sweep_animation(
         f"Precomputed sweep of {getattr(ctrl, 'description', control) or control} over {shown} "
         f"({len(values)} frames; press ▶). Live sliders need Jupyter."
     )
+    if alt is not None:
+        player = player.replace(
+            '<img id="_anim_img', f'<img alt="{html.escape(alt, quote=True)}" id="_anim_img', 1
+        )
     return HTML(f'<p class="backprop-sweep-caption">{html.escape(text)}</p>\n{player}')
