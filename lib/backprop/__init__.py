@@ -14,16 +14,26 @@ Conventions (every docstring repeats the shapes it needs):
   the lecture formulas verbatim: grad_W[k] = grad_a[k] @ h[k-1].T.
 * Bad input raises ValueError (or TypeError) naming what was expected.
 
-Modules: activations, losses, network, gradcheck, train, data, plots, widgets,
-explorers, exercises.
+Modules: activations, losses, network, gradcheck, train, data, exercises (imported
+with the package, so bp.train works after `import backprop as bp`), and the display
+modules plots, widgets, explorers (import them by name: `from backprop import explorers`,
+as they pull in matplotlib, ipywidgets and anywidget).
 """
 
+from backprop import activations, data, exercises, gradcheck, losses, network, train
 from backprop.activations import get_activation, sigmoid, softmax
 from backprop.losses import get_loss, get_output, one_hot
 from backprop.network import Network, backward, forward, init, loss_and_gradients
 
 __all__ = [
     "Network",
+    "activations",
+    "data",
+    "exercises",
+    "gradcheck",
+    "losses",
+    "network",
+    "train",
     "backward",
     "forward",
     "get_activation",
