@@ -20,7 +20,7 @@ modules plots, widgets, explorers (import them by name: `from backprop import ex
 as they pull in matplotlib, ipywidgets and anywidget).
 """
 
-from backprop import activations, data, exercises, gradcheck, losses, network, train
+from backprop import activations, broken, data, exercises, gradcheck, losses, network, train
 from backprop.activations import get_activation, sigmoid, softmax
 from backprop.losses import get_loss, get_output, one_hot
 from backprop.network import Network, backward, forward, init, loss_and_gradients
@@ -28,6 +28,7 @@ from backprop.network import Network, backward, forward, init, loss_and_gradient
 __all__ = [
     "Network",
     "activations",
+    "broken",
     "data",
     "exercises",
     "gradcheck",
