@@ -1,11 +1,13 @@
 """The book's local Sphinx extension (loaded through _config.yml's `sphinx: local_extensions`).
 
-Three small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
+Four small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
 
 * config-inited: copy the pinned JavaScript assets into book/assets/ (see copy_assets.py) before
   Sphinx checks `html_static_path`, so `jupyter-book build .` works right after `npm ci`.
 * html-page-context, early: a page that shows ipywidgets gets MathJax even if its text has no
   math, because widget labels and HTMLMath values are typeset by MathJax.
+* html-page-context: notebook outputs that link a CDN (matplotlib's to_jshtml animations link
+  Font Awesome 4) get the local copy instead (CDN_TO_LOCAL).
 * html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
   script reaches a page's script_files twice (once with filename None, once with ""), and the
   second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
@@ -35,6 +37,25 @@ def _math_for_widget_pages(app: Sphinx, pagename: str, templatename, context, do
         env.get_domain("math").data["has_equations"][pagename] = True
 
 
+# CDN links that notebook outputs carry in their HTML, and the local copy that replaces each.
+CDN_TO_LOCAL = {
+    # matplotlib's Animation.to_jshtml() / HTMLWriter: icons of the player's buttons.
+    "https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css": (
+        "_static/offline/font-awesome/css/font-awesome.min.css"
+    ),
+}
+
+
+def _localize_cdn_links(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    body = context.get("body")
+    if not body:
+        return
+    for url, local in CDN_TO_LOCAL.items():
+        if url in body:
+            body = body.replace(url, context["pathto"](local, 1))
+    context["body"] = body
+
+
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if not scripts:
@@ -51,5 +72,6 @@ def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _copy_assets, priority=100)
     app.connect("html-page-context", _math_for_widget_pages, priority=100)  # before sphinx.ext.mathjax (500)
+    app.connect("html-page-context", _localize_cdn_links)
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}

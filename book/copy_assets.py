@@ -1,8 +1,8 @@
 """Copy the book's pinned third-party front-end files into book/assets/ (generated, git-ignored).
 
-Sources, all pinned: MathJax 3, the Jupyter widget manager (@jupyter-widgets/html-manager) and
-require.js from node_modules/ (installed by `npm ci` from package-lock.json), and anywidget's
-front end from the installed Python package (the wheel ships `anywidget/nbextension/index.js`,
+Sources, all pinned: MathJax 3, the Jupyter widget manager (@jupyter-widgets/html-manager),
+require.js and Font Awesome 4 from node_modules/ (installed by `npm ci` from package-lock.json),
+and anywidget's front end from the installed Python package (the wheel ships `anywidget/nbextension/index.js`,
 the same file as the npm package's `dist/index.js`, so its version always equals the kernel's).
 
 The layout below is what _config.yml (mathjax_path, nb_ipywidgets_js) and
@@ -12,6 +12,7 @@ book/static/book-js/require-paths.js expect:
     book/assets/offline/requirejs/        require.js
     book/assets/offline/html-manager/     embed-amd.js and the icon fonts it references
     book/assets/offline/anywidget/        index.js (an AMD module named `anywidget`)
+    book/assets/offline/font-awesome/     css/ and fonts/ of Font Awesome 4.7 (matplotlib animations)
 
 Run by the local Sphinx extension (book/bookext.py) at the start of every build, and by hand with
 `python book/copy_assets.py`.
@@ -31,6 +32,9 @@ DEST = ROOT / "book" / "assets" / "offline"
 NPM_FILES = [
     ("mathjax/es5", "mathjax", ["**/*"]),
     ("requirejs", "requirejs", ["require.js"]),
+    # Font Awesome 4 for the play/pause buttons of matplotlib's to_jshtml animations (their HTML
+    # links version 4.4 on a CDN; book/bookext.py points that link here).
+    ("font-awesome", "font-awesome", ["css/font-awesome.min.css", "fonts/*"]),
     (
         "@jupyter-widgets/html-manager/dist",
         "html-manager",
