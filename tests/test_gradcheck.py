@@ -139,3 +139,44 @@ def test_every_pair_passes_on_both_paths(output, loss):
 
 def test_module_exports():
     assert gradcheck.TENSORS == ("W", "b", "a", "h")
+
+
+def test_numerical_gradient_at_equals_the_full_difference_at_those_entries():
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(3, 4))
+
+    def f(X):
+        return float(np.sum(np.sin(X) * A))
+
+    X = rng.normal(size=(3, 4))
+    idx = np.array([0, 5, 11])
+    full = gradcheck.numerical_gradient(f, X.copy(), eps=1e-6)
+    some = gradcheck.numerical_gradient_at(f, X, idx, eps=1e-6)
+    assert some.shape == (3,)
+    np.testing.assert_allclose(some, full.flat[idx], rtol=0, atol=1e-15)
+    assert gradcheck.rel_error(some, (np.cos(X) * A).flat[idx]) < 1e-9
+    with pytest.raises(ValueError, match="flat integer indices in 0..11"):
+        gradcheck.numerical_gradient_at(f, X, [12], eps=1e-6)
+
+
+def test_sampled_check_network_passes_and_costs_fewer_evaluations():
+    net = bp.init((6, 5, 4), g="tanh", seed=2)
+    x = np.random.default_rng(2).normal(size=(6, 3))
+    y = np.array([0, 3, 1])
+    report = gradcheck.check_network(net, x, y, samples=4, seed=1, activations=False)
+    assert report.passed(1e-7), str(report)
+    assert [r.name for r in report.rows] == ["W[1]", "W[2]", "b[1]", "b[2]"]
+    with pytest.raises(ValueError, match="samples must be an integer"):
+        gradcheck.check_network(net, x, y, samples=0)
+
+
+def test_sampled_entries_catch_a_broken_backward_pass():
+    from backprop.broken import broken_backward
+
+    net = bp.init((4, 4, 4, 3), g="sigmoid", seed=3)
+    x = np.random.default_rng(3).normal(size=(4, 2))
+    y = np.array([2, 0])
+    bad = broken_backward(net, bp.forward(net, x), y, breaks=["drop_g_prime"]).grad_W[1]
+    f, X = gradcheck.loss_function(net, x, y, "W", 1)
+    idx = np.random.default_rng(0).choice(X.size, size=5, replace=False)
+    assert gradcheck.rel_error(bad.flat[idx], gradcheck.numerical_gradient_at(f, X, idx, 1e-5)) > 1e-2

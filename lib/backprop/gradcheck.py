@@ -51,7 +51,36 @@ def one_sided_gradient(f: Callable[[np.ndarray], float], X: np.ndarray, eps: flo
     return _difference(f, X, eps, centred=False)
 
 
-def _difference(f, X, eps, centred: bool) -> np.ndarray:
+def numerical_gradient_at(
+    f: Callable[[np.ndarray], float], X: np.ndarray, indices, eps: float = 1e-6
+) -> np.ndarray:
+    """Centred differences at a few entries of X only: 2 evaluations of f per entry, not 2·X.size.
+
+    For a big network, checking a random sample of coordinates costs little and
+    still catches a wrong backward pass (chapter 12).
+
+    Parameters
+    ----------
+    f, X, eps : as for `numerical_gradient` (eps a number here)
+    indices : flat indices into X (ints in 0..X.size−1), shape (s,)
+
+    Returns
+    -------
+    grad : array, shape (s,), grad[j] ≈ ∂f/∂X.flat[indices[j]]
+    """
+    idx = np.asarray(indices)
+    if (
+        idx.ndim != 1
+        or not np.issubdtype(idx.dtype, np.integer)
+        or (idx.size and (idx.min() < 0 or idx.max() >= X.size))
+    ):
+        raise ValueError(
+            f"indices must be flat integer indices in 0..{X.size - 1}, shape (s,), got {indices!r}"
+        )
+    return _difference(f, X, eps, centred=True, where=[np.unravel_index(i, X.shape) for i in idx])
+
+
+def _difference(f, X, eps, centred: bool, where=None) -> np.ndarray:
     if not (isinstance(X, np.ndarray) and X.dtype == np.float64 and X.flags.writeable):
         raise TypeError(
             f"X must be a writable float64 numpy array (it is perturbed in place), got {type(X).__name__}"
@@ -60,22 +89,20 @@ def _difference(f, X, eps, centred: bool) -> np.ndarray:
     steps = np.broadcast_to(np.asarray(eps, dtype=np.float64), X.shape)
     if not np.all(np.isfinite(steps) & (steps > 0)):
         raise ValueError(f"eps must be a finite number > 0 (or an array of them, shaped like X), got {eps!r}")
-    grad = np.zeros_like(X)
     f0 = None if centred else _scalar(f(X))
-    with np.nditer(X, flags=["multi_index"], op_flags=["readwrite"]) as it:
-        for _ in it:
-            i = it.multi_index
-            old, eps = X[i], steps[i]
-            X[i] = old + eps
-            f_plus = _scalar(f(X))
-            if centred:
-                X[i] = old - eps
-                f_minus = _scalar(f(X))
-                grad[i] = (f_plus - f_minus) / (2 * eps)
-            else:
-                grad[i] = (f_plus - f0) / eps
-            X[i] = old
-    return grad
+    entries = list(np.ndindex(X.shape)) if where is None else where
+    values = np.empty(len(entries))
+    for n, i in enumerate(entries):
+        old, step = X[i], steps[i]
+        X[i] = old + step
+        f_plus = _scalar(f(X))
+        if centred:
+            X[i] = old - step
+            values[n] = (f_plus - _scalar(f(X))) / (2 * step)
+        else:
+            values[n] = (f_plus - f0) / step
+        X[i] = old
+    return values.reshape(X.shape) if where is None else values
 
 
 def _scalar(value) -> float:
@@ -181,11 +208,15 @@ def numerical_gradient_of(net: Network, x, y, which: str, k: int, eps: float = 1
     grad : array shaped like W[k] (n_k, n_{k−1}), b[k] (n_k, 1), a[k] or h[k] (n_k, B)
     """
     f, X = loss_function(net, x, y, which, k)
+    return numerical_gradient(f, X, _step(net, which, k, X, eps))
+
+
+def _step(net: Network, which: str, k: int, X: np.ndarray, eps: float):
     if which == "h" and k == net.L and net.output != "identity":
         # ŷ lies in (0, 1) and the log-losses blow up at 0 and 1: a fixed step could
         # cross half the way there, so take it relative to the distance, ε min(ŷ, 1 − ŷ).
-        eps = eps * np.maximum(np.minimum(X, 1.0 - X), 1e-12)
-    return numerical_gradient(f, X, eps)
+        return eps * np.maximum(np.minimum(X, 1.0 - X), 1e-12)
+    return eps
 
 
 class TensorCheck(NamedTuple):
@@ -234,7 +265,14 @@ class GradCheckReport:
 
 
 def check_network(
-    net: Network, x, y, eps: float = 1e-5, path: str = "shortcut", activations: bool = True
+    net: Network,
+    x,
+    y,
+    eps: float = 1e-5,
+    path: str = "shortcut",
+    activations: bool = True,
+    samples: int | None = None,
+    seed: int = 0,
 ) -> GradCheckReport:
     """Whole-network gradient check: backprop vs centred differences for every tensor.
 
@@ -249,11 +287,17 @@ def check_network(
     eps : step of the centred difference (see numerical_gradient_of)
     path : 'shortcut' or 'general', how backward finds ∇_{a_L}
     activations : also check a[k] and h[k], not only the parameters
+    samples : check only this many entries of each tensor, drawn at random
+              (np.random.default_rng(seed)); None checks every entry
+    seed : seed of that draw
 
     Returns
     -------
     GradCheckReport, printable as a table; .max_error, .passed(tol)
     """
+    if samples is not None and not (isinstance(samples, (int, np.integer)) and samples >= 1):
+        raise ValueError(f"samples must be an integer ≥ 1 (entries per tensor) or None, got {samples!r}")
+    rng = np.random.default_rng(seed)
     grads = backward(net, forward(net, x), y, path=path, input_grad=True)
     plan = [("W", k) for k in range(1, net.L + 1)] + [("b", k) for k in range(1, net.L + 1)]
     if activations:
@@ -264,10 +308,13 @@ def check_network(
         analytic = table[which][k]
         if analytic is None:  # ∇_ŷ on the shortcut path is never formed
             continue
-        numeric = numerical_gradient_of(net, x, y, which, k, eps)
-        rows.append(
-            TensorCheck(
-                f"{which}[{k}]", analytic.shape, rel_error(analytic, numeric), float(np.max(np.abs(analytic)))
+        if samples is None:
+            err = rel_error(analytic, numerical_gradient_of(net, x, y, which, k, eps))
+        else:
+            idx = rng.choice(analytic.size, size=min(samples, analytic.size), replace=False)
+            f, X = loss_function(net, x, y, which, k)
+            err = rel_error(
+                analytic.flat[idx], numerical_gradient_at(f, X, idx, _step(net, which, k, X, eps))
             )
-        )
+        rows.append(TensorCheck(f"{which}[{k}]", analytic.shape, err, float(np.max(np.abs(analytic)))))
     return GradCheckReport(tuple(rows), eps, path)
