@@ -180,3 +180,23 @@ def test_sampled_entries_catch_a_broken_backward_pass():
     f, X = gradcheck.loss_function(net, x, y, "W", 1)
     idx = np.random.default_rng(0).choice(X.size, size=5, replace=False)
     assert gradcheck.rel_error(bad.flat[idx], gradcheck.numerical_gradient_at(f, X, idx, 1e-5)) > 1e-2
+
+
+def test_numerical_jacobian_of_a_layer_is_diag_g_prime_times_W():
+    """∂h_k/∂h_{k−1} = diag(g′(a_k)) W_k (chapter 10's layer Jacobian), C and F flattening."""
+    rng = np.random.default_rng(7)
+    W, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 1))
+    h = rng.normal(size=(4, 1))
+
+    def layer(h):
+        return np.tanh(b + W @ h)
+
+    J = gradcheck.numerical_jacobian(layer, h)
+    expected = np.diagflat(activations.tanh_prime(b + W @ h)) @ W
+    assert J.shape == (3, 4)
+    assert gradcheck.rel_error(J, expected) < 1e-9
+    M = rng.normal(size=(2, 3))
+    JF = gradcheck.numerical_jacobian(lambda A: A.sum(axis=0), M, order="F")
+    np.testing.assert_allclose(JF, np.kron(np.eye(3), np.ones((1, 2))), atol=1e-9)
+    with pytest.raises(ValueError, match="order must be"):
+        gradcheck.numerical_jacobian(layer, h, order="K")

@@ -80,6 +80,34 @@ def numerical_gradient_at(
     return _difference(f, X, eps, centred=True, where=[np.unravel_index(i, X.shape) for i in idx])
 
 
+def numerical_jacobian(
+    f: Callable[[np.ndarray], np.ndarray], X, eps: float = 1e-6, order: str = "C"
+) -> np.ndarray:
+    """Centred-difference Jacobian J[i, j] ≈ ∂f_i/∂X_j, one row per output of f (chapters 6, 10).
+
+    The rows are numerical gradients (Jacobian convention: a gradient is the
+    transpose of a row).  X and f(X) are flattened in `order` ('C' row by row,
+    'F' column by column — the Ensimag slides stack a matrix by rows).
+
+    Parameters
+    ----------
+    f : function of an array shaped like X, returning an array (any shape, m entries)
+    X : array, any shape (copied; the caller's array is never changed)
+    eps : step ε > 0
+    order : 'C' or 'F', how X is flattened into the columns of J
+
+    Returns
+    -------
+    J : array, shape (m, X.size)
+    """
+    if order not in ("C", "F"):
+        raise ValueError(f"order must be 'C' or 'F', got {order!r}")
+    X = np.array(X, dtype=np.float64)  # a private copy: numerical_gradient perturbs it in place
+    m = np.size(f(X))
+    rows = [numerical_gradient(lambda X, i=i: np.ravel(f(X))[i], X, eps).ravel(order=order) for i in range(m)]
+    return np.vstack(rows)
+
+
 def _difference(f, X, eps, centred: bool, where=None) -> np.ndarray:
     if not (isinstance(X, np.ndarray) and X.dtype == np.float64 and X.flags.writeable):
         raise TypeError(
