@@ -1,11 +1,18 @@
 """Benchmark: milliseconds per explorer slider step (math + redraw) in headless Chromium.
 
 One step is what a reader's slider move costs: the `input` event's handler (forward and backward
-pass, gradient check, multi-path terms, every SVG attribute and number updated in place) plus the
-style recalculation and layout it causes, forced with getBoundingClientRect().  It is timed in
-the page with performance.now(), one step per animation frame (each step starts in a
-requestAnimationFrame callback, as a real drag does).  The math alone (Explorer.compute) is timed
-too.  Goal (DESIGN §4): p95 ≤ 16 ms for networks up to 4 layers × 6 units.
+pass, gradient check, multi-path terms, every SVG attribute and number updated in place) and the
+rendering it causes.  Timed in the page with performance.now(), one step per animation frame:
+
+  frame  the step starts in a requestAnimationFrame callback (as a drag's input does) and ends in
+         a task queued there, which runs once that frame's style, layout and paint are done on
+         the main thread: the whole main-thread cost of the step.
+  sync   the handler plus the style and layout it causes (forced with getBoundingClientRect).
+  math   Explorer.compute() alone: forward, backward, gradient check, multi-path terms.
+
+Goal (DESIGN §4): frame p95 ≤ 16 ms for networks up to 4 layers × 6 units.  performance.now()
+is coarsened to 0.1 ms in this context, so the math column reads 0.0–0.1 ms.  The machine's other
+load shows in the p95s: run it on an idle machine.
 
     python benchmarks/bench_explorers.py              # scratch page of explorers, 4 sizes
     python benchmarks/bench_explorers.py --book       # also every explorer of the built tour page
@@ -39,22 +46,38 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+KINDS = ("frame", "sync", "math")
 SIZES = [(2, 3, 2), (3, 4, 4, 2), (6, 6, 6, 6), (6, 6, 6, 6, 6)]
 
 STEP_JS = """async ([index, steps]) => {
   const root = document.querySelectorAll(".bpx")[index];
   const ex = root.parentElement.__bpx;
   const slider = root.querySelector('input[data-bpx-control="weight"]');
-  const frame = () => new Promise((r) => requestAnimationFrame(r));
-  const step = [];
-  for (let s = 0; s < steps + 10; s++) {
-    await frame();
-    const t0 = performance.now();
+  const move = (s) => {
     slider.value = String(((s % 160) - 80) / 40);
     slider.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  // frame: the step starts in a requestAnimationFrame callback, as a drag's input does; a task
+  // queued there runs once the frame's style, layout and paint are done on the main thread.
+  const frame = [];
+  for (let s = 0; s < steps + 10; s++) {
+    const dt = await new Promise((resolve) =>
+      requestAnimationFrame(() => {
+        const t0 = performance.now();
+        move(s);
+        setTimeout(() => resolve(performance.now() - t0), 0);
+      }),
+    );
+    if (s >= 10) frame.push(dt); // the first steps warm up the JIT
+  }
+  // sync: the handler plus the style and layout it causes (forced), without paint.
+  const sync = [];
+  for (let s = 0; s < steps; s++) {
+    await new Promise((r) => requestAnimationFrame(r));
+    const t0 = performance.now();
+    move(s);
     root.getBoundingClientRect();
-    const t1 = performance.now();
-    if (s >= 10) step.push(t1 - t0);  // the first steps warm up the JIT
+    sync.push(performance.now() - t0);
   }
   const math = [];
   for (let s = 0; s < steps; s++) {
@@ -62,17 +85,17 @@ STEP_JS = """async ([index, steps]) => {
     ex.compute();
     math.push(performance.now() - t0);
   }
-  return { step, math, sizes: ex.st.sizes, components: ex.st.components };
+  return { frame, sync, math, sizes: ex.st.sizes, components: ex.st.components };
 }"""
 
 
-def run(url: str, steps: int, label: str) -> list[dict]:
+def run(url: str, steps: int, label: str, height: int = 900) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page = browser.new_page(viewport={"width": 1100, "height": height})
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
         page.goto(url)
         page.wait_for_selector(".bpx", timeout=30_000)
@@ -84,10 +107,11 @@ def run(url: str, steps: int, label: str) -> list[dict]:
                     "page": label,
                     "sizes": "-".join(map(str, out["sizes"])),
                     "components": len(out["components"]),
-                    "step_p50": float(np.percentile(out["step"], 50)),
-                    "step_p95": float(np.percentile(out["step"], 95)),
-                    "math_p50": float(np.percentile(out["math"], 50)),
-                    "math_p95": float(np.percentile(out["math"], 95)),
+                    **{
+                        f"{k}_{q}": float(np.percentile(out[k], int(q[1:])))
+                        for k in KINDS
+                        for q in ("p50", "p95")
+                    },
                 }
             )
         browser.close()
@@ -100,23 +124,26 @@ def main(argv=None) -> int:
     parser.add_argument("--book", action="store_true", help="also the built tour page")
     args = parser.parse_args(argv)
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        widgets = [E.explorer(s, g="tanh", seed=n, title=f"sizes {s}") for n, s in enumerate(SIZES)]
-        page = write_page(Path(tmp), widgets)
-        rows += run(page.as_uri(), args.steps, "scratch")
+    for n, sizes in enumerate(SIZES):  # one explorer per page, every component shown
+        with tempfile.TemporaryDirectory() as tmp:
+            page = write_page(Path(tmp), [E.explorer(sizes, g="tanh", seed=n, title=f"sizes {sizes}")])
+            # A 900 px window shows the top of the explorer (panels off screen wait until they are
+            # scrolled to); a 6000 px one shows, and redraws, every panel at each step.
+            rows += run(page.as_uri(), args.steps, "900px", 900)
+            rows += run(page.as_uri(), args.steps, "all shown", 6000)
     if args.book:
         if not TOUR.is_file():
             print(f"{TOUR} is not built; run `make book`", file=sys.stderr)
             return 1
         rows += run(TOUR.as_uri(), args.steps, "book tour")
     print(f"explorer slider step, {args.steps} steps each, headless Chromium (ms)")
-    heads = ("step p50", "step p95", "math p50", "math p95")
-    print(f"{'page':<10} {'sizes':<12} {'parts':>5} " + " ".join(f"{h:>9}" for h in heads))
+    heads = [f"{k} {q}" for k in KINDS for q in ("p50", "p95")]
+    print(f"{'page':<10} {'sizes':<12} {'parts':>5} " + " ".join(f"{h:>10}" for h in heads))
     for r in rows:
-        nums = f"{r['step_p50']:>9.2f} {r['step_p95']:>9.2f} {r['math_p50']:>9.3f} {r['math_p95']:>9.3f}"
+        nums = " ".join(f"{r[f'{k}_{q}']:>10.2f}" for k in KINDS for q in ("p50", "p95"))
         print(f"{r['page']:<10} {r['sizes']:<12} {r['components']:>5} {nums}")
-    worst = max(r["step_p95"] for r in rows)
-    print(f"worst p95 {worst:.2f} ms — goal ≤ 16 ms: {'met' if worst <= 16 else 'NOT met'}")
+    worst = max(r["frame_p95"] for r in rows)  # over both windows
+    print(f"worst frame p95 {worst:.2f} ms — goal ≤ 16 ms: {'met' if worst <= 16 else 'NOT met'}")
     return 0 if worst <= 16 else 1
 
 

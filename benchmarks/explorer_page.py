@@ -20,6 +20,14 @@ from ipywidgets.embed import embed_data
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _first(npm_path: str, book_path: str) -> Path:
+    """A pinned asset: from node_modules/ (npm ci), else the book's copy (book/assets/offline/)."""
+    for candidate in (ROOT / "node_modules" / npm_path, ROOT / "book" / "assets" / "offline" / book_path):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{npm_path} not found: run `npm ci` (or `make book`)")
+
+
 def default_explorers():
     from backprop import explorers as E
 
@@ -37,9 +45,11 @@ def write_page(out_dir: Path, widgets=None, dark: bool = False) -> Path:
     out_dir = Path(out_dir)
     assets = out_dir / "assets"
     (assets / "anywidget").mkdir(parents=True, exist_ok=True)
-    nm = ROOT / "node_modules"
-    shutil.copy2(nm / "requirejs" / "require.js", assets / "require.js")
-    shutil.copy2(nm / "@jupyter-widgets" / "html-manager" / "dist" / "embed-amd.js", assets / "embed-amd.js")
+    shutil.copy2(_first("requirejs/require.js", "requirejs/require.js"), assets / "require.js")
+    shutil.copy2(
+        _first("@jupyter-widgets/html-manager/dist/embed-amd.js", "html-manager/embed-amd.js"),
+        assets / "embed-amd.js",
+    )
     front_end = Path(anywidget.__file__).parent / "nbextension" / "index.js"
     shutil.copy2(front_end, assets / "anywidget" / "index.js")
     data = embed_data(views=widgets, drop_defaults=False)

@@ -112,7 +112,19 @@ def open_page(browser, path: Path):
     return page, problems
 
 
-READ_JS = """(root) => {
+READ_JS = """async (root) => {
+  // The state string is rewritten shortly after the last change (data-pending until then).
+  for (let n = 0; n < 100 && root.querySelector(".bpx-state-text[data-pending]"); n++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // Panels off screen catch up when scrolled into view (data-stale until then).
+  for (const fig of root.querySelectorAll(".bpx-panel[data-stale]")) {
+    fig.scrollIntoView();
+    for (let n = 0; n < 100 && fig.hasAttribute("data-stale"); n++) {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    if (fig.hasAttribute("data-stale")) throw new Error("a panel stayed stale after scrolling to it");
+  }
   const out = {};
   for (const e of root.querySelectorAll("[data-bpx]")) {
     out[e.getAttribute("data-bpx")] = Number(e.getAttribute("data-value"));

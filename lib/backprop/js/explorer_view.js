@@ -3,7 +3,8 @@
 // Rendering only: every number comes from backprop_math.js.  backprop/explorers.py joins the two
 // files into one ES module (the static book cannot resolve imports), dropping the import below.
 // Each component is built once for a network shape and then updated in place (attributes and
-// text only), so a slider step costs one forward/backward pass and a few hundred setAttribute.
+// text only, skipping unchanged ones), so a slider step costs one forward/backward pass and a few
+// hundred attribute writes.
 // Every number on screen carries data-bpx="<key>" and data-value="<full precision>", so tests
 // can read the values back (keys as in backprop.explorers.Explorer.readouts).
 import {
@@ -26,6 +27,7 @@ export const COMPONENTS = ["network", "bars", "heatmap", "curve", "paths", "chec
 const TRAITS = ["sizes", "g", "pair", "x", "label", "y", "W", "b", "seed", "selected", "unit",
   "breaks", "eps", "components", "mode", "title"];
 const STRUCTURE = new Set(["sizes", "pair", "components", "title"]);
+const STATE_DELAY_MS = 150;
 
 // ------------------------------------------------------------------ small helpers
 
@@ -57,11 +59,35 @@ export function fmt(v) {
   return v.toExponential(2).replace("-", "−");
 }
 
+// Writes go through these two, which skip a write when nothing changed: an unchanged
+// attribute or text then costs no style recalculation or layout.
+function setAttr(e, name, value) {
+  const cache = e.__bpxAttrs || (e.__bpxAttrs = {});
+  if (cache[name] === value) return;
+  cache[name] = value;
+  e.setAttribute(name, value);
+}
+
+function setText(e, text) {
+  if (e.__bpxText === text) return;
+  e.__bpxText = text;
+  e.textContent = text;
+}
+
+// A form control's value or checked state, written only when it differs from the last write
+// (a select's value write can force a style recalculation in the middle of an update).
+function setProp(e, name, value) {
+  const cache = e.__bpxProps || (e.__bpxProps = {});
+  if (cache[name] === value && e[name] === value) return;
+  cache[name] = value;
+  e[name] = value;
+}
+
 /** Show v in element e (text) and keep it at full precision for tests (data-value). */
 function show(e, v, key = null) {
-  e.textContent = fmt(v);
-  e.setAttribute("data-value", String(v));
-  if (key !== null) e.setAttribute("data-bpx", key);
+  setText(e, fmt(v));
+  setAttr(e, "data-value", String(v));
+  if (key !== null) setAttr(e, "data-bpx", key);
 }
 
 const sign = (v) => (v > 0 ? "bpx-pos" : v < 0 ? "bpx-neg" : "bpx-zero");
@@ -145,20 +171,33 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
     const t = k === 0 ? "x = h₀" : k === L ? `a${sub(L)} → ŷ` : `a${sub(k)} → h${sub(k)}`;
     svg("text", { x: X(k) + nodeW / 2, y: 14, class: "bpx-col", "text-anchor": "middle" }, root).textContent = t;
   }
+  // Edges are drawn as a few <path>s, one per (sign, width level, on/off path): a slider step
+  // then rewrites a dozen `d` attributes instead of restyling and relaying out every <line>,
+  // which cost several ms for 4 layers × 6 units.  Invisible per-edge <line>s take the clicks.
   const gEdges = svg("g", {}, root);
+  const gHits = svg("g", {}, root);
   const edges = [];
   for (let k = 1; k <= L; k++) {
     for (let i = 0; i < sizes[k]; i++) {
       for (let j = 0; j < sizes[k - 1]; j++) {
         const c = { x1: X(k - 1) + nodeW, y1: Y(k - 1, j) + nodeH / 2, x2: X(k), y2: Y(k, i) + nodeH / 2 };
-        const line = svg("line", { ...c, class: "bpx-edge" }, gEdges);
-        const hit = svg("line", { ...c, class: "bpx-hit" }, gEdges);
+        const hit = svg("line", { ...c, class: "bpx-hit" }, gHits);
         svg("title", {}, hit).textContent = weightName([k, i, j]);
         hit.addEventListener("click", () => ex.select([k, i, j]));
-        edges.push({ k, i, j, line });
+        edges.push({ k, i, j, seg: `M${c.x1},${c.y1}L${c.x2},${c.y2}` });
       }
     }
   }
+  const LEVELS = 8;
+  const bundles = new Map();
+  const bundle = (key, cls, width) => {
+    let b = bundles.get(key);
+    if (!b) {
+      b = { path: svg("path", { class: cls, "stroke-width": width.toFixed(2), fill: "none" }, gEdges), d: [] };
+      bundles.set(key, b);
+    }
+    return b;
+  };
   const selLine = svg("line", { class: "bpx-edge-sel" }, root);
   const nodes = [];
   const gNodes = svg("g", {}, root);
@@ -184,46 +223,51 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
     for (const e of edges) scale = Math.max(scale, Math.abs(edgeVal(e)));
     let onPath = null;
     if (paths) onPath = new Set(edgesOnPaths({ W: st.W }, st.unit[0], st.unit[1]).map((e) => e.join(",")));
+    for (const b of bundles.values()) b.d.length = 0;
     for (const e of edges) {
       const v = edgeVal(e);
+      const level = Math.min(LEVELS - 1, Math.floor((LEVELS * Math.abs(v)) / scale));
       let cls = `bpx-edge ${sign(v)}`;
       if (onPath) cls += onPath.has(`${e.k},${e.i},${e.j}`) ? " bpx-onpath" : " bpx-offpath";
-      e.line.setAttribute("class", cls);
-      e.line.setAttribute("stroke-width", (0.6 + (4.4 * Math.abs(v)) / scale).toFixed(2));
+      bundle(`${cls}|${level}`, cls, 0.6 + (4.4 * (level + 0.5)) / LEVELS).d.push(e.seg);
     }
+    for (const b of bundles.values()) setAttr(b.path, "d", b.d.join(""));
     const [sk, si, sj] = st.selected;
-    selLine.setAttribute("x1", X(sk - 1) + nodeW);
-    selLine.setAttribute("y1", Y(sk - 1, sj) + nodeH / 2);
-    selLine.setAttribute("x2", X(sk));
-    selLine.setAttribute("y2", Y(sk, si) + nodeH / 2);
+    setAttr(selLine, "x1", X(sk - 1) + nodeW);
+    setAttr(selLine, "y1", Y(sk - 1, sj) + nodeH / 2);
+    setAttr(selLine, "x2", X(sk));
+    setAttr(selLine, "y2", Y(sk, si) + nodeH / 2);
     selLine.style.display = paths ? "none" : "";
     const { a, h } = r.fwd;
     for (const n of nodes) {
       const { k, i } = n;
       let main;
       if (mode === "gradients") {
-        n.l1.textContent = k === 0 ? "x " : "∇a ";
+        setText(n.l1, k === 0 ? "x " : "∇a ");
         if (k === 0) show(n.v1, h[0][i], `h:0:${i}`);
         else show(n.v1, grads.gradA[k][i], `ga:${k}:${i}`);
-        n.l2.textContent = k === L ? "ŷ " : "∇h ";
+        setText(n.l2, k === L ? "ŷ " : "∇h ");
         if (k === L) show(n.v2, h[L][i], `h:${L}:${i}`);
         else show(n.v2, grads.gradH[k][i], `gh:${k}:${i}`);
         main = k === 0 ? grads.gradH[0][i] : grads.gradA[k][i];
       } else {
-        n.l1.textContent = k === 0 ? "x " : "a ";
+        setText(n.l1, k === 0 ? "x " : "a ");
         if (k === 0) show(n.v1, h[0][i], `h:0:${i}`);
         else show(n.v1, a[k][i], `a:${k}:${i}`);
-        n.l2.textContent = k === 0 ? "" : k === L ? "ŷ " : "h ";
+        setText(n.l2, k === 0 ? "" : k === L ? "ŷ " : "h ");
         if (k === 0) {
-          n.v2.textContent = "";
-          n.v2.removeAttribute("data-bpx");
+          setText(n.v2, "");
+          if (n.v2.__bpxAttrs && n.v2.__bpxAttrs["data-bpx"]) {
+            n.v2.removeAttribute("data-bpx"); // no stale gradient key in the values view
+            delete n.v2.__bpxAttrs["data-bpx"];
+          }
         } else show(n.v2, h[k][i], `h:${k}:${i}`);
         main = h[k][i];
       }
       let cls = `bpx-node ${sign(main)}`;
       if (paths && k === st.unit[0] && i === st.unit[1]) cls += " bpx-chosen";
-      n.rect.setAttribute("class", cls);
-      n.rect.setAttribute("fill-opacity", Math.min(0.45, 0.08 + 0.4 * Math.min(1, Math.abs(main))).toFixed(3));
+      setAttr(n.rect, "class", cls);
+      setAttr(n.rect, "fill-opacity", Math.min(0.45, 0.08 + 0.4 * Math.min(1, Math.abs(main))).toFixed(3));
     }
   }
   return { update };
@@ -273,9 +317,9 @@ function makeBars(ex, parent) {
       p.rows.forEach((row, m) => {
         const v = vals[m];
         const w = (barW * Math.abs(v)) / scale;
-        row.bar.setAttribute("x", (12 + barW - (v < 0 ? w : 0)).toFixed(2));
-        row.bar.setAttribute("width", w.toFixed(2));
-        row.bar.setAttribute("class", `bpx-fill ${sign(v)}`);
+        setAttr(row.bar, "x", (12 + barW - (v < 0 ? w : 0)).toFixed(2));
+        setAttr(row.bar, "width", w.toFixed(2));
+        setAttr(row.bar, "class", `bpx-fill ${sign(v)}`);
         show(row.t, v, `${p.spec.key}:${m}`);
       });
     }
@@ -340,8 +384,8 @@ function makeHeatmap(ex, parent) {
     const scale = maxAbs(vals);
     list.forEach((c, n) => {
       const v = vals[n];
-      c.rect.setAttribute("class", `bpx-cell ${sign(v)}${c.sel ? " bpx-cell-sel" : ""}`);
-      c.rect.setAttribute("fill-opacity", (0.08 + (0.6 * Math.abs(v)) / scale).toFixed(3));
+      setAttr(c.rect, "class", `bpx-cell ${sign(v)}${c.sel ? " bpx-cell-sel" : ""}`);
+      setAttr(c.rect, "fill-opacity", (0.08 + (0.6 * Math.abs(v)) / scale).toFixed(3));
       show(c.t, v, c.key);
     });
   }
@@ -422,11 +466,11 @@ function makeCurve(ex, parent) {
     const clampY = (v) => Math.min(yr[1], Math.max(yr[0], v));
     if (i < 1) {
       for (const e of [tangent, dot, dotP]) e.style.display = "none";
-      msg.textContent = "No hidden layer: g acts on hidden units only.";
+      setText(msg, "No hidden layer: g acts on hidden units only.");
       vals.style.display = "none";
       return;
     }
-    msg.textContent = "";
+    setText(msg, "");
     vals.style.display = "";
     for (const e of [tangent, dot, dotP]) e.style.display = "";
     const a = r.fwd.a[i][j];
@@ -434,20 +478,20 @@ function makeCurve(ex, parent) {
     const s = act.gPrime(a);
     otherDots.forEach((c, m) => {
       const am = r.fwd.a[i][m];
-      c.setAttribute("cx", px(clampA(am)).toFixed(1));
-      c.setAttribute("cy", py(clampY(act.g(am))).toFixed(1));
+      setAttr(c, "cx", px(clampA(am)).toFixed(1));
+      setAttr(c, "cy", py(clampY(act.g(am))).toFixed(1));
     });
     const ac = clampA(a);
-    dot.setAttribute("cx", px(ac).toFixed(1));
-    dot.setAttribute("cy", py(clampY(g)).toFixed(1));
-    dotP.setAttribute("cx", px(ac).toFixed(1));
-    dotP.setAttribute("cy", py(clampY(s)).toFixed(1));
+    setAttr(dot, "cx", px(ac).toFixed(1));
+    setAttr(dot, "cy", py(clampY(g)).toFixed(1));
+    setAttr(dotP, "cx", px(ac).toFixed(1));
+    setAttr(dotP, "cy", py(clampY(s)).toFixed(1));
     const d = 1.5;
-    tangent.setAttribute("x1", px(ac - d).toFixed(1));
-    tangent.setAttribute("y1", py(g - d * s).toFixed(1));
-    tangent.setAttribute("x2", px(ac + d).toFixed(1));
-    tangent.setAttribute("y2", py(g + d * s).toFixed(1));
-    aName.textContent = `a${sub(i)}[${j}] = `;
+    setAttr(tangent, "x1", px(ac - d).toFixed(1));
+    setAttr(tangent, "y1", py(g - d * s).toFixed(1));
+    setAttr(tangent, "x2", px(ac + d).toFixed(1));
+    setAttr(tangent, "y2", py(g + d * s).toFixed(1));
+    setText(aName, `a${sub(i)}[${j}] = `);
     show(aVal, a, "curve.a");
     show(gVal, g, "curve.g");
     show(gpVal, s, "curve.gp");
@@ -508,7 +552,7 @@ function makePaths(ex, parent) {
   function update(st, r) {
     const [i, j] = st.unit;
     if (builtFor !== `${i},${j}`) build(i, j);
-    sel.value = `${i},${j}`;
+    setProp(sel, "value", `${i},${j}`);
     diagram.update(st, r);
     const p = r.paths;
     rows.forEach((cells, m) => {
@@ -568,21 +612,21 @@ function makeCheck(ex, parent) {
 
   function update(st, r) {
     const c = r.check;
-    wName.textContent = `${weightName(st.selected)} = `;
+    setText(wName, `${weightName(st.selected)} = `);
     show(wVal, st.W[st.selected[0]][st.selected[1]][st.selected[2]], `W:${st.selected.join(":")}`);
     const broken = st.breaks.length > 0;
     show(ddA, c.analytic, broken ? "check.broken" : "check.analytic");
     show(ddN, c.numeric, "check.numeric");
     show(ddE, c.relError, broken ? "check.rel.broken" : "check.rel");
-    fill.setAttribute("width", (gx(c.relError) - 4).toFixed(1));
-    fill.setAttribute("class", c.pass ? "bpx-pass" : "bpx-fail");
-    verdict.textContent = c.pass
+    setAttr(fill, "width", (gx(c.relError) - 4).toFixed(1));
+    setAttr(fill, "class", c.pass ? "bpx-pass" : "bpx-fail");
+    setText(verdict, c.pass
       ? `PASS — relative error below ${CHECK_TOLERANCE.toExponential(0)}`
-      : `FAIL — relative error above ${CHECK_TOLERANCE.toExponential(0)}`;
-    verdict.setAttribute("class", `bpx-verdict ${c.pass ? "bpx-pass-text" : "bpx-fail-text"}`);
-    verdict.setAttribute("data-pass", String(c.pass));
-    for (const [key, cb] of Object.entries(boxes)) cb.checked = st.breaks.includes(key);
-    epsSel.value = st.eps.toExponential(0);
+      : `FAIL — relative error above ${CHECK_TOLERANCE.toExponential(0)}`);
+    setAttr(verdict, "class", `bpx-verdict ${c.pass ? "bpx-pass-text" : "bpx-fail-text"}`);
+    setAttr(verdict, "data-pass", String(c.pass));
+    for (const [key, cb] of Object.entries(boxes)) setProp(cb, "checked", st.breaks.includes(key));
+    setProp(epsSel, "value", st.eps.toExponential(0));
   }
   return { update };
 }
@@ -623,6 +667,7 @@ export class Explorer {
 
   destroy() {
     for (const [t, cb] of this.handlers) this.model.off(`change:${t}`, cb);
+    if (this.observer) this.observer.disconnect();
   }
 
   onModelChange(trait) {
@@ -680,12 +725,36 @@ export class Explorer {
     this.root = root;
     if (st.title) html("div", { class: "bpx-title" }, root, st.title);
     this.parts = [this.buildControls(root)];
+    // Panels off screen are not redrawn on a slider step; they catch up when scrolled into view
+    // (data-stale marks one that is behind).  A big explorer then costs what the reader sees.
+    if (this.observer) this.observer.disconnect();
+    this.observer = typeof IntersectionObserver === "function"
+      ? new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: "100px" })
+      : null;
     for (const c of COMPONENTS) {
       if (!this.has(c)) continue;
       const fig = figure(root, CAPTIONS[c], `bpx-${c}`);
-      this.parts.push(FACTORIES[c](this, fig));
+      const part = FACTORIES[c](this, fig);
+      part.fig = fig;
+      part.visible = true; // until the observer says otherwise
+      fig.__bpxPart = part;
+      if (this.observer) this.observer.observe(fig);
+      this.parts.push(part);
     }
     this.parts.push(this.buildStateString(root));
+  }
+
+  onVisibility(entries) {
+    for (const e of entries) {
+      const part = e.target.__bpxPart;
+      if (!part) continue;
+      part.visible = e.isIntersecting;
+      if (part.visible && part.stale && this.last) {
+        part.update(this.st, this.last);
+        part.stale = false;
+        part.fig.removeAttribute("data-stale");
+      }
+    }
   }
 
   buildControls(root) {
@@ -751,20 +820,20 @@ export class Explorer {
     const update = (st, r) => {
       const [k, i, j] = st.selected;
       const w = st.W[k][i][j];
-      wSel.value = st.selected.join(",");
-      wName.textContent = `${weightName(st.selected)} =`;
-      wSlider.setAttribute("aria-label", `value of ${weightName(st.selected)}`);
+      setProp(wSel, "value", st.selected.join(","));
+      setText(wName, `${weightName(st.selected)} =`);
+      setAttr(wSlider, "aria-label", `value of ${weightName(st.selected)}`);
       if (Number(wSlider.value) !== w) wSlider.value = String(w);
       show(wVal, w, `W:${k}:${i}:${j}`);
       show(lossVal, r.loss, "loss");
-      gSel.value = st.g;
-      pSel.value = st.pair;
-      if (modeSel) modeSel.value = st.mode;
+      setProp(gSel, "value", st.g);
+      setProp(pSel, "value", st.pair);
+      if (modeSel) setProp(modeSel, "value", st.mode);
       xs.forEach((c, n) => {
         if (Number(c.r.value) !== st.x[n]) c.r.value = String(st.x[n]);
         show(c.out, st.x[n], `x:${n}`);
       });
-      if (labelSel) labelSel.value = String(st.label);
+      if (labelSel) setProp(labelSel, "value", String(st.label));
       ys.forEach((c, n) => {
         if (Number(c.r.value) !== st.y[n]) c.r.value = String(st.y[n]);
         show(c.out, st.y[n], `y:${n}`);
@@ -788,22 +857,39 @@ export class Explorer {
       }
     });
     input.addEventListener("focus", () => input.select());
-    let last = "";
+    // Laying out a text field holding a few thousand characters costs ~2 ms, too much for every
+    // slider step: the string is rewritten once the reader pauses (data-pending marks the wait).
+    let timer = null;
+    let pending = null;
+    const flush = () => {
+      timer = null;
+      const s = encodeState(pending);
+      if (input.value !== s) input.value = s;
+      input.removeAttribute("data-pending");
+    };
     return {
       update: (st) => {
-        const s = encodeState(st);
-        if (s !== last) {
-          input.value = s;
-          last = s;
-        }
+        pending = st;
+        if (timer !== null) clearTimeout(timer);
+        else input.setAttribute("data-pending", "");
+        timer = setTimeout(flush, STATE_DELAY_MS);
       },
     };
   }
 
   update() {
     const r = this.compute();
-    for (const p of this.parts) p.update(this.st, r);
     this.last = r;
+    for (const p of this.parts) {
+      if (p.visible === false) {
+        if (!p.stale) p.fig.setAttribute("data-stale", "");
+        p.stale = true;
+      } else {
+        p.update(this.st, r);
+        if (p.stale) p.fig.removeAttribute("data-stale");
+        p.stale = false;
+      }
+    }
   }
 
   // ---- the reader's actions: change the state, recompute, redraw, sync
