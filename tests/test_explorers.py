@@ -182,10 +182,11 @@ def test_state_string_round_trip():
     ex.W = [None, ex.W[1], [[0.1 * (i + j) for j in range(4)] for i in range(2)]]
     ex.x = [0.25, -1.5, 1 / 3]
     ex.selected = [2, 1, 3]
+    ex.breaks = ["drop_transpose"]
     s = ex.state
     assert s.startswith("bp1.") and s.isascii() and " " not in s
     back = E.explorer(state=s, components=["check"])
-    for name in ("sizes", "g", "pair", "x", "y", "W", "b", "seed", "selected", "unit", "eps"):
+    for name in ("sizes", "g", "pair", "x", "y", "W", "b", "seed", "selected", "unit", "eps", "breaks"):
         assert getattr(back, name) == getattr(ex, name), name
     assert back.components == ["check"]
     assert back.readouts() == ex.readouts()
@@ -277,3 +278,14 @@ def test_python_side_equals_the_javascript_for_the_same_state(tmp_path):
         back = E.explorer(state=js["state"])
         for name in ("sizes", "g", "pair", "x", "W", "b", "seed", "selected", "unit", "eps"):
             assert getattr(back, name) == getattr(ex, name), name
+
+
+def test_break_it_readouts_come_from_bp_broken():
+    ex = E.explorer((3, 3, 3, 2), seed=6, selected=(1, 0, 2))
+    assert "check.broken" not in ex.readouts()
+    ex.breaks = ["flip_sign"]
+    r = ex.readouts()
+    assert r["check.broken"] == -r["check.analytic"]
+    assert r["check.rel.broken"] == 1.0
+    ex.breaks = ["drop_g_prime"]
+    assert ex.readouts()["check.rel.broken"] > 1e-3

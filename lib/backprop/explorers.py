@@ -27,6 +27,7 @@ import traitlets as t
 
 import backprop as bp
 from backprop.activations import ACTIVATIONS, get_activation
+from backprop.broken import broken_backward
 from backprop.gradcheck import numerical_gradient_of, rel_error
 from backprop.network import loss as network_loss
 
@@ -386,7 +387,8 @@ class Explorer(anywidget.AnyWidget):
 
         Keys: 'loss'; 'x:j', 'y:m', 'target:m'; 'a:k:i', 'h:k:i' (h:0 is x, h:L is ŷ);
         'ga:k:i', 'gh:k:i'; 'W:k:i:j', 'gW:k:i:j'; 'check.analytic', 'check.numeric',
-        'check.rel'; 'path.term:m', 'path.sum'; 'curve.a', 'curve.g', 'curve.gp'.
+        'check.rel' (and 'check.broken', 'check.rel.broken' with break-it boxes ticked);
+        'path.term:m', 'path.sum'; 'curve.a', 'curve.g', 'curve.gp'.
         """
         net, fwd, grads = self.net, self.fwd, self.grads
         L = net.L
@@ -412,6 +414,11 @@ class Explorer(anywidget.AnyWidget):
         out["check.analytic"] = self.selected_gradient
         out["check.numeric"] = self.centred_difference()
         out["check.rel"] = self.relative_error()
+        if self.breaks:  # what the check panel shows with "break it" boxes ticked
+            k, i, j = self.selected
+            broken = float(broken_backward(net, fwd, self.target, self.breaks).grad_W[k][i, j])
+            out["check.broken"] = broken
+            out["check.rel.broken"] = rel_error(broken, out["check.numeric"], tiny=1e-12)
         terms = self.path_contributions()
         out.update({f"path.term:{m}": float(v) for m, v in enumerate(terms)})
         out["path.sum"] = float(grads.grad_h[self.unit[0]][self.unit[1], 0])
@@ -499,13 +506,15 @@ def _biases_to_lists(b) -> list:
 
 
 def encode_state(ex: Explorer) -> str:
-    """'bp1.' + base64url(compact JSON of seed, sizes, g, pair, x, label or y, W, b, selected, unit, eps)."""
+    """'bp1.' + base64url(compact JSON): seed, sizes, g, pair, x, ℓ or y, W, b, selected, unit, eps."""
     o = {"v": 1, "seed": ex.seed, "sizes": ex.sizes, "g": ex.g, "pair": ex.pair, "x": ex.x}
     if ex.pair == PAIRS[0]:
         o["label"] = ex.label
     else:
         o["y"] = ex.y
     o.update(W=ex.W[1:], b=ex.b[1:], selected=ex.selected, unit=ex.unit, eps=ex.eps)
+    if ex.breaks:
+        o["breaks"] = ex.breaks
     raw = json.dumps(o, separators=(",", ":")).encode("ascii")
     return STATE_PREFIX + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 

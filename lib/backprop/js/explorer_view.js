@@ -132,6 +132,7 @@ export function encodeState(st) {
   if (PAIRS[st.pair].target === "label") o.label = st.label;
   else o.y = st.y;
   Object.assign(o, { W: st.W.slice(1), b: st.b.slice(1), selected: st.selected, unit: st.unit, eps: st.eps });
+  if (st.breaks.length) o.breaks = st.breaks;
   return "bp1." + btoa(JSON.stringify(o)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
