@@ -200,3 +200,12 @@ def test_numerical_jacobian_of_a_layer_is_diag_g_prime_times_W():
     np.testing.assert_allclose(JF, np.kron(np.eye(3), np.ones((1, 2))), atol=1e-9)
     with pytest.raises(ValueError, match="order must be"):
         gradcheck.numerical_jacobian(layer, h, order="K")
+
+
+def test_numerical_jacobian_flattens_input_and_output_alike():
+    M = np.random.default_rng(8).normal(size=(2, 3))
+    for order in ("C", "F"):
+        J = gradcheck.numerical_jacobian(lambda A: 2.0 * A, M, order=order)
+        np.testing.assert_allclose(J, 2.0 * np.eye(6), atol=1e-9)
+    JF = gradcheck.numerical_jacobian(lambda A: A.T, M, order="F")  # the commutation matrix
+    assert not np.allclose(JF, np.eye(6))

@@ -104,7 +104,10 @@ def numerical_jacobian(
         raise ValueError(f"order must be 'C' or 'F', got {order!r}")
     X = np.array(X, dtype=np.float64)  # a private copy: numerical_gradient perturbs it in place
     m = np.size(f(X))
-    rows = [numerical_gradient(lambda X, i=i: np.ravel(f(X))[i], X, eps).ravel(order=order) for i in range(m)]
+    rows = [
+        numerical_gradient(lambda X, i=i: np.ravel(f(X), order=order)[i], X, eps).ravel(order=order)
+        for i in range(m)
+    ]
     return np.vstack(rows)
 
 
