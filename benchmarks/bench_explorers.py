@@ -24,6 +24,7 @@ Every non-file:// request is aborted, as in the browser tests.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -35,7 +36,9 @@ from backprop import explorers as E  # noqa: E402
 from explorer_page import write_page  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TOUR = ROOT / "_build" / "html" / "chapters" / "00_explorers_tour.html"
+# The built book (BACKPROP_BOOK_HTML=<dir> for another build, as in tests/test_browser_explorers.py).
+BOOK = Path(os.environ.get("BACKPROP_BOOK_HTML", ROOT / "_build" / "html"))
+TOUR = BOOK / "chapters" / "00_explorers_tour.html"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -50,6 +53,7 @@ KINDS = ("frame", "sync", "math")
 SIZES = [(2, 3, 2), (3, 4, 4, 2), (6, 6, 6, 6), (6, 6, 6, 6, 6)]
 
 STEP_JS = """async ([index, steps]) => {
+  const WARMUP = 60;
   const root = document.querySelectorAll(".bpx")[index];
   const ex = root.parentElement.__bpx;
   const slider = root.querySelector('input[data-bpx-control="weight"]');
@@ -60,7 +64,7 @@ STEP_JS = """async ([index, steps]) => {
   // frame: the step starts in a requestAnimationFrame callback, as a drag's input does; a task
   // queued there runs once the frame's style, layout and paint are done on the main thread.
   const frame = [];
-  for (let s = 0; s < steps + 10; s++) {
+  for (let s = 0; s < steps + WARMUP; s++) {
     const dt = await new Promise((resolve) =>
       requestAnimationFrame(() => {
         const t0 = performance.now();
@@ -68,7 +72,7 @@ STEP_JS = """async ([index, steps]) => {
         setTimeout(() => resolve(performance.now() - t0), 0);
       }),
     );
-    if (s >= 10) frame.push(dt); // the first steps warm up the JIT
+    if (s >= WARMUP) frame.push(dt); // the first steps warm up the JIT
   }
   // sync: the handler plus the style and layout it causes (forced), without paint.
   const sync = [];
