@@ -572,10 +572,11 @@ function makePaths(ex, parent) {
 /** Analytic ∂L/∂W_kij beside the centred difference, relative error on a log gauge, break toggles. */
 function makeCheck(ex, parent) {
   const top = html("div", { class: "bpx-check" }, parent);
-  const readout = html("dl", { class: "bpx-dl" }, top);
+  const readout = html("tbody", {}, html("table", { class: "bpx-readouts" }, top));
   const item = (label) => {
-    html("dt", {}, readout, label);
-    return html("dd", {}, readout);
+    const tr = html("tr", {}, readout);
+    html("th", { scope: "row" }, tr, label);
+    return html("td", {}, tr);
   };
   const ddW = item("selected weight");
   const wName = html("span", {}, ddW);
