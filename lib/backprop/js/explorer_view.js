@@ -90,6 +90,11 @@ function show(e, v, key = null) {
   if (key !== null) setAttr(e, "data-bpx", key);
 }
 
+// Shades and lengths on a coarse grid (opacity in steps of 0.04, lengths in half pixels): the
+// eye cannot tell the difference, and a small slider step then leaves most of them unwritten.
+const shade = (o) => (Math.round(o * 25) / 25).toFixed(2);
+const half = (x) => (Math.round(x * 2) / 2).toFixed(1);
+
 const sign = (v) => (v > 0 ? "bpx-pos" : v < 0 ? "bpx-neg" : "bpx-zero");
 
 function maxAbs(values, floor = 1e-12) {
@@ -268,7 +273,7 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
       let cls = `bpx-node ${sign(main)}`;
       if (paths && k === st.unit[0] && i === st.unit[1]) cls += " bpx-chosen";
       setAttr(n.rect, "class", cls);
-      setAttr(n.rect, "fill-opacity", Math.min(0.45, 0.08 + 0.4 * Math.min(1, Math.abs(main))).toFixed(3));
+      setAttr(n.rect, "fill-opacity", shade(Math.min(0.45, 0.08 + 0.4 * Math.min(1, Math.abs(main)))));
     }
   }
   return { update };
@@ -318,8 +323,8 @@ function makeBars(ex, parent) {
       p.rows.forEach((row, m) => {
         const v = vals[m];
         const w = (barW * Math.abs(v)) / scale;
-        setAttr(row.bar, "x", (12 + barW - (v < 0 ? w : 0)).toFixed(2));
-        setAttr(row.bar, "width", w.toFixed(2));
+        setAttr(row.bar, "x", half(12 + barW - (v < 0 ? w : 0)));
+        setAttr(row.bar, "width", half(w));
         setAttr(row.bar, "class", `bpx-fill ${sign(v)}`);
         show(row.t, v, `${p.spec.key}:${m}`);
       });
@@ -386,7 +391,7 @@ function makeHeatmap(ex, parent) {
     list.forEach((c, n) => {
       const v = vals[n];
       setAttr(c.rect, "class", `bpx-cell ${sign(v)}${c.sel ? " bpx-cell-sel" : ""}`);
-      setAttr(c.rect, "fill-opacity", (0.08 + (0.6 * Math.abs(v)) / scale).toFixed(3));
+      setAttr(c.rect, "fill-opacity", shade(0.08 + (0.6 * Math.abs(v)) / scale));
       show(c.t, v, c.key);
     });
   }
