@@ -589,11 +589,12 @@ function makeCheck(ex, parent) {
   const ddA = item("backprop ∂L/∂W (analytic)");
   const ddN = item("centred difference (L(w+ε) − L(w−ε)) / 2ε");
   const ddE = item("relative error |a − n| / (|a| + |n|)");
-  const G = { w: 300, h: 34 };
+  const G = { w: 320, h: 34, x0: 18 };
   const gauge = svg("svg", { viewBox: `0 0 ${G.w} ${G.h}`, width: G.w, height: G.h, class: "bpx-gauge", role: "img" }, top);
-  const gx = (err) => 4 + ((Math.max(-16, Math.min(0, Math.log10(Math.max(err, 1e-16)))) + 16) / 16) * (G.w - 8);
-  svg("rect", { x: 4, y: 4, width: G.w - 8, height: 12, class: "bpx-gauge-bg" }, gauge);
-  const fill = svg("rect", { x: 4, y: 4, height: 12, width: 0 }, gauge);
+  gauge.setAttribute("aria-label", "relative error on a logarithmic scale from 1e−16 to 1; the check passes left of 1e−7");
+  const gx = (err) => G.x0 + ((Math.max(-16, Math.min(0, Math.log10(Math.max(err, 1e-16)))) + 16) / 16) * (G.w - 2 * G.x0);
+  svg("rect", { x: G.x0, y: 4, width: G.w - 2 * G.x0, height: 12, class: "bpx-gauge-bg" }, gauge);
+  const fill = svg("rect", { x: G.x0, y: 4, height: 12, width: 0 }, gauge);
   svg("line", { x1: gx(CHECK_TOLERANCE), x2: gx(CHECK_TOLERANCE), y1: 1, y2: 19, class: "bpx-gauge-mark" }, gauge);
   for (const e of [-16, -12, -7, -4, 0]) {
     svg("text", { x: gx(10 ** e), y: 31, class: "bpx-idx", "text-anchor": "middle" }, gauge).textContent = `1e${e}`.replace("-", "−");
@@ -625,7 +626,7 @@ function makeCheck(ex, parent) {
     show(ddA, c.analytic, broken ? "check.broken" : "check.analytic");
     show(ddN, c.numeric, "check.numeric");
     show(ddE, c.relError, broken ? "check.rel.broken" : "check.rel");
-    setAttr(fill, "width", (gx(c.relError) - 4).toFixed(1));
+    setAttr(fill, "width", (gx(c.relError) - G.x0).toFixed(1));
     setAttr(fill, "class", c.pass ? "bpx-pass" : "bpx-fail");
     setText(verdict, c.pass
       ? `PASS — relative error below ${CHECK_TOLERANCE.toExponential(0)}`
