@@ -24,17 +24,6 @@ from backprop import explorers as E
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get("BACKPROP_BOOK_HTML", ROOT / "_build" / "html"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TOUR = "chapters/00_explorers_tour.html"
 EXPLORER_ID = "backprop.explorers.Explorer"
 TOL = 1e-9
@@ -79,17 +68,8 @@ def pages():
     return found
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+# `browser` is the session fixture of tests/bookpage.py (one Playwright per session: a second
+# sync_playwright inside the first one fails).
 
 
 def open_page(browser, path: Path):

@@ -137,7 +137,7 @@ def train(
 
     history, update_loss = [full_loss(net, X, Y)], []
     val_history = [full_loss(net, X_val, Y_val)] if val is not None else None
-    bar = tqdm(range(epochs), desc="epochs", disable=not progress, leave=False)
+    bar = tqdm(range(epochs), desc="epochs", disable=not progress)  # left on screen: a record of the run
     for epoch in bar:
         order = rng.permutation(N) if M < N else np.arange(N)
         for start in range(0, N, M):
