@@ -6,7 +6,9 @@ each explorer the test moves the weight slider with the keyboard, picks another 
 menu and by clicking an edge, moves an input slider, and ticks a "break it" box.  After every
 step it reads back every number on the explorer (data-bpx / data-value attributes) and the
 state string, rebuilds the explorer in Python from that string, and compares each number with
-the lib's value (backprop.explorers.Explorer.readouts) to 1e-9.
+the lib's value (backprop.explorers.Explorer.readouts) to 1e-9.  The labels the reader sees use
+the lectures' numbering (units from 1: the weight menu's "W₁,₁₁" is selected = [1, 0, 0]), while
+the data-bpx keys, menu values and the state string keep numpy's 0-based indices.
 
 Skipped when the book is not built — except under CI=true, where a missing build fails.
 BACKPROP_BOOK_HTML=<dir> points the test at another build (e.g. a scratch copy).
@@ -120,6 +122,29 @@ def read(root):
     return root.evaluate(READ_JS)
 
 
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def lecture_weight(k: int, i: int, j: int) -> str:
+    """The label the page shows for net.W[k][i, j]: the lectures' W_{k,ij}, units from 1."""
+    return f"W{str(k).translate(SUB)},{str(i + 1).translate(SUB)}{str(j + 1).translate(SUB)}"
+
+
+def shown_labels(root) -> list[str]:
+    """Every label text on the explorer: controls, bar rows, heatmap headers, table cells."""
+    return root.evaluate(
+        """(root) => [...root.querySelectorAll('.bpx-label, option, .bpx-idx, th, td, .bpx-readouts span')]
+             .filter((e) => !e.hasAttribute('data-bpx')).map((e) => e.textContent)"""
+    )
+
+
+def assert_lecture_numbering(root, where: str) -> None:
+    """No unit label counts from 0: no 'W₁[0, 0]', 'x[0]', 'ℓ = 0', '₀' after a comma, row '0'."""
+    for text in shown_labels(root):
+        assert not re.search(r"\[\d|ℓ = 0|,[₀-₉]*₀|m = 0", text), f"{where}: 0-based label {text!r}"
+        assert text.strip() != "0", f"{where}: a row or column numbered 0"
+
+
 def assert_equal_to_lib(shown: dict, where: str) -> int:
     """Rebuild the explorer from the page's state string; compare every number it shows."""
     ex = E.explorer(state=shown["state"])
@@ -166,6 +191,7 @@ def test_explorers_are_live_offline_and_equal_the_lib(pages, browser):
 def drive_one(page, root, where: str) -> int:
     compared = 0
     before = read(root)
+    assert_lecture_numbering(root, where)
     compared += assert_equal_to_lib(before, f"{where}, as loaded")
 
     # 1. The weight slider, by keyboard: four steps up, then the values must change.
@@ -188,21 +214,29 @@ def drive_one(page, root, where: str) -> int:
     slider.fill("-1.25")
     shown = read(root)
     k, i, j = map(int, last.split(","))
-    assert shown["values"][f"W:{k}:{i}:{j}"] == -1.25, f"{where}: fill did not set W{k}[{i}, {j}]"
-    compared += assert_equal_to_lib(shown, f"{where}, after W{k}[{i}, {j}] = -1.25")
+    name = lecture_weight(k, i, j)
+    assert options.nth(options.count() - 1).inner_text() == name, f"{where}: menu shows another label"
+    assert root.locator(".bpx-controls .bpx-wide .bpx-label").first.inner_text().strip() == f"{name} =", (
+        f"{where}: the slider is not labelled {name}"
+    )
+    assert shown["values"][f"W:{k}:{i}:{j}"] == -1.25, f"{where}: fill did not set {name} = W[{k}][{i}, {j}]"
+    compared += assert_equal_to_lib(shown, f"{where}, after {name} = -1.25")
 
     # 3. Click an edge of the diagram: it selects that weight.
     hits = root.locator(".bpx-net .bpx-hit")
     if hits.count():
         hits.nth(0).dispatch_event("click")
-        assert menu.input_value() == "1,0,0", f"{where}: clicking the first edge should select W1[0, 0]"
+        assert menu.input_value() == "1,0,0", f"{where}: clicking the first edge should select W₁,₁₁"
+        assert hits.nth(0).locator("title").text_content() == "W₁,₁₁"
 
     # 4. An input slider.
     x0 = root.locator('input[data-bpx-control="x:0"]')
+    assert root.locator("label", has=x0).locator(".bpx-label").inner_text() == "x₁"
     x0.fill("1.5")
     shown = read(root)
     assert shown["values"]["x:0"] == 1.5
-    compared += assert_equal_to_lib(shown, f"{where}, after x[0] = 1.5")
+    compared += assert_equal_to_lib(shown, f"{where}, after x₁ = 1.5")
+    assert_lecture_numbering(root, f"{where}, after the moves")
 
     # 5. "Break it": flipping the sign of the output gradient makes the check fail; unticking restores it.
     flip = root.locator('input[data-break="flip_sign"]')

@@ -10,6 +10,11 @@ state, so both sides can be compared.
 Shapes and indices are the lib's: sizes = (n_0, ..., n_L); W[k] has shape (n_k, n_{k−1}),
 stored as nested lists with W[0] = None; b[k] has n_k entries; one example (B = 1).  The
 selected weight (k, i, j) is W[k][i, j].  Explorers take up to 4 layers of up to 6 units.
+
+What the reader sees uses the lectures' numbering: layers as here, units counted from 1, so the
+widget's "W₂,₁₃" (the lectures' W_{2,13}) is W[2][0, 2] here, "h₁,₂" is h[1][1], "x₁" is x[0] and
+"ℓ = 1" is label 0.  Everything on the Python side — `selected`, `unit`, `label`, the readouts'
+keys, the state string — keeps numpy's 0-based unit indices.
 """
 
 from __future__ import annotations
@@ -98,20 +103,25 @@ def _drop_exports(src: str) -> str:
 class Explorer(anywidget.AnyWidget):
     """A small network, its forward and backward pass, drawn live in the browser.
 
-    Traitlets (synced with the front end; the reader's slider moves change them in Jupyter):
+    Traitlets (synced with the front end; the reader's slider moves change them in Jupyter).
+    The widget shows the lectures' 1-based unit numbers (W₂,₁₃, h₁,₂, x₁, ℓ = 1, rows 1..n),
+    while `selected`, `unit`, `label` and every other traitlet hold numpy's 0-based indices:
+    the widget's W₂,₁₃ is selected = [2, 0, 2].
 
     sizes : [n_0, ..., n_L], 1 ≤ L ≤ 4, each 1 ≤ n_k ≤ 6
     g : hidden activation, 'sigmoid', 'tanh', 'relu' or 'identity'
     pair : output/loss, 'softmax+cross_entropy', 'sigmoid+binary_cross_entropy' or
            'identity+squared_error'
     x : the input, n_0 numbers
-    label : the class ℓ in 0..k−1 (softmax + cross-entropy)
+    label : the class, 0..k−1 (softmax + cross-entropy); the widget shows it as ℓ = label + 1
     y : the target, k numbers (in [0, 1] for binary cross-entropy; unused for cross-entropy)
     W : [None, W_1, ..., W_L], W_k nested lists of shape (n_k, n_{k−1})
     b : [None, b_1, ..., b_L], b_k a list of n_k numbers
     seed : the seed the weights were drawn with (recorded in the state string)
-    selected : [k, i, j], the weight W_k[i, j] the slider moves and the check examines
-    unit : [i, j], unit j of layer i (0 ≤ i < L) for the multi-path view and the curve
+    selected : [k, i, j], the weight W[k][i, j] the slider moves and the check examines
+               (shown as W_{k,(i+1)(j+1)})
+    unit : [i, j], unit j (0-based; shown as h_{i,j+1}) of layer i (0 ≤ i < L) for the
+           multi-path view and the curve
     breaks : which broken backward variants the check panel uses (subset of BREAKS)
     eps : the centred difference's step ε
     components : which views to show, a subset of COMPONENTS, in that order
@@ -216,7 +226,10 @@ class Explorer(anywidget.AnyWidget):
         k = self.sizes[-1]
         label = proposal["value"]
         if not 0 <= label < k:
-            raise ExplorerError(f"label ℓ must be a class in 0..{k - 1} (k = {k} outputs), got {label}")
+            raise ExplorerError(
+                f"label must be a class in 0..{k - 1} (k = {k} outputs; 0-based, the widget shows "
+                f"ℓ = label + 1), got {label}"
+            )
         return label
 
     @t.validate("W")
@@ -577,11 +590,13 @@ def explorer(
         sigmoid + binary_cross_entropy, identity + squared_error
     seed : seed of the weights (and of the default input x)
     x : input, n_0 numbers (default: drawn from the seed, rounded to 0.01)
-    y : target — a class label ℓ (int) for cross-entropy, else k numbers (default: ℓ = 0, or
-        drawn from the seed)
+    y : target — a class label (int, 0-based: y=1 is the widget's "ℓ = 2") for cross-entropy,
+        else k numbers (default: label 0, or drawn from the seed)
     components : the views to show, any of COMPONENTS
-    selected : [k, i, j], the weight the slider moves (default: W_1[0, 0])
-    unit : [i, j], the unit of the multi-path view and the curve (default: first hidden unit)
+    selected : [k, i, j], the weight the slider moves, numpy's 0-based i, j (default [1, 0, 0],
+        which the widget shows as W₁,₁₁: it shows the lectures' 1-based unit numbers)
+    unit : [i, j], the unit of the multi-path view and the curve, 0-based j (default: the first
+        hidden unit, [1, 0], shown as h₁,₁)
     mode : 'values' or 'gradients', what the diagram's units show
     title : a heading
     state : a state string copied from an explorer; it overrides sizes, g, output/loss, seed,
@@ -621,7 +636,10 @@ def explorer(
         if pair == PAIRS[0]:
             label = 0 if y is None else y
             if not isinstance(label, (int, np.integer)):
-                raise ValueError(f"for cross-entropy, y is a class label ℓ (an int in 0..{k - 1}), got {y!r}")
+                raise ValueError(
+                    f"for cross-entropy, y is a class label (an int in 0..{k - 1}; 0-based, the "
+                    f"widget shows ℓ = y + 1), got {y!r}"
+                )
             settings["label"] = int(label)
             settings["y"] = [0.0] * k
         elif y is None:

@@ -47,8 +47,33 @@ function html(tag, attrs = {}, parent = null, text = null) {
 }
 
 const SUB = "₀₁₂₃₄₅₆₇₈₉";
-export const sub = (n) => String(n).replace(/\d/g, (d) => SUB[d]);
-export const weightName = ([k, i, j]) => `W${sub(k)}[${i}, ${j}]`;
+const SUB_LETTER = { i: "ᵢ", j: "ⱼ", k: "ₖ", m: "ₘ" };
+export const sub = (n) => String(n).replace(/\d/g, (d) => SUB[d]).replace(/[ijkm]/g, (c) => SUB_LETTER[c]);
+
+// Labels the reader sees follow the lectures: layers numbered as in the code (h₀ = x), UNITS
+// counted from 1 — W₂,₁₃ is the weight from unit 3 of layer 1 to unit 1 of layer 2 (the lectures'
+// W_{2,13}).  Everything else stays numpy's 0-based unit index: the traitlets (selected, unit,
+// label), data-bpx keys, the state string, the math.  These helpers are the only place a
+// displayed unit number gets its + 1.
+/** The lecture's number of a 0-based unit index (a letter such as "m" is shown as it is). */
+export const unitNumber = (i) => (typeof i === "number" ? i + 1 : i);
+
+/**
+ * A symbol with the lecture's subscripts, unit indices given 0-based:
+ * label("h", 1, 1) → "h₁,₂"; label("W", 2, 0, 2) → "W₂,₁₃"; label("x", null, 0) → "x₁";
+ * label("a", 2, "m") → "a₂,ₘ".  layer null: no layer subscript (x, ŷ, y, …).
+ */
+export function label(sym, layer, ...units) {
+  const u = units.map((i) => sub(unitNumber(i))).join("");
+  if (layer === null) return `${sym}${u}`;
+  return units.length ? `${sym}${sub(layer)},${u}` : `${sym}${sub(layer)}`;
+}
+
+/** The weight [k, i, j] (0-based i, j, as in `selected`) as the reader sees it: "W₂,₁₃". */
+export const weightName = ([k, i, j]) => label("W", k, i, j);
+
+/** Unit i (0-based) of layer k: x₁ for the input layer, else e.g. h₁,₂ (sym "h", "a", …). */
+export const unitName = (sym, k, i) => (k === 0 ? label("x", null, i) : label(sym, k, i));
 
 /** A number as the reader sees it: 4 significant decimals, scientific when tiny. */
 export function fmt(v) {
@@ -210,6 +235,8 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
   for (let k = 0; k <= L; k++) {
     for (let i = 0; i < sizes[k]; i++) {
       const g = svg("g", { transform: `translate(${X(k)},${Y(k, i)})` }, gNodes);
+      svg("title", {}, g).textContent =
+        k === 0 ? unitName("x", 0, i) : `${unitName("a", k, i)}, ${k === L ? label("ŷ", null, i) : unitName("h", k, i)}`;
       const rect = svg("rect", { width: nodeW, height: nodeH, rx: 7, class: "bpx-node" }, g);
       const t1 = svg("text", { x: 5, y: 14, class: "bpx-num" }, g);
       const t2 = svg("text", { x: 5, y: 28, class: "bpx-num" }, g);
@@ -308,7 +335,7 @@ function makeBars(ex, parent) {
     svg("line", { x1: 12 + barW, x2: 12 + barW, y1: 0, y2: n * rowH + 2, class: "bpx-axis" }, root);
     const rows = [];
     for (let m = 0; m < n; m++) {
-      svg("text", { x: 0, y: m * rowH + 13, class: "bpx-idx" }, root).textContent = String(m);
+      svg("text", { x: 0, y: m * rowH + 13, class: "bpx-idx" }, root).textContent = String(unitNumber(m));
       const bar = svg("rect", { x: 12 + barW, y: m * rowH + 3, height: rowH - 6, width: 0 }, root);
       const t = svg("text", { x: 16 + 2 * barW, y: m * rowH + 13, class: "bpx-num" }, root);
       rows.push({ bar, t });
@@ -347,13 +374,14 @@ function makeHeatmap(ex, parent) {
   const cw = 58;
   const ch = 24;
 
-  function grid(root, ox, oy, rows, cols, keyOf, clickable) {
+  function grid(root, ox, oy, rows, cols, keyOf, clickable, nameOf) {
     const out = [];
     for (let i = 0; i < rows; i++) {
       const row = [];
       for (let j = 0; j < cols; j++) {
         const rect = svg("rect", { x: ox + j * cw, y: oy + i * ch, width: cw - 2, height: ch - 2, rx: 3, class: "bpx-cell" }, root);
         const t = svg("text", { x: ox + j * cw + cw / 2 - 1, y: oy + i * ch + 15, class: "bpx-num", "text-anchor": "middle" }, root);
+        svg("title", {}, rect).textContent = nameOf(i, j);
         if (clickable) {
           for (const e of [rect, t]) e.addEventListener("click", () => ex.select([clickable, i, j]));
           rect.classList.add("bpx-clickable");
@@ -371,16 +399,25 @@ function makeHeatmap(ex, parent) {
     const np = ex.st.sizes[k - 1];
     const w1 = html("div", { class: "bpx-heat-block" }, box);
     html("div", { class: "bpx-bar-title" }, w1, `W${sub(k)}  (${nk} × ${np})`);
-    const r1 = svg("svg", { width: np * cw + 4, height: nk * ch + 4, viewBox: `0 0 ${np * cw + 4} ${nk * ch + 4}` }, w1);
-    const W = grid(r1, 2, 2, nk, np, (i, j) => `W:${k}:${i}:${j}`, k);
+    // W_k with the lecture's unit numbers: row i (unit i of layer k), column j (unit j of layer k−1).
+    const hx = 16;
+    const hy = 14;
+    const r1 = svg("svg", { width: hx + np * cw + 4, height: hy + nk * ch + 4, viewBox: `0 0 ${hx + np * cw + 4} ${hy + nk * ch + 4}` }, w1);
+    for (let j = 0; j < np; j++) {
+      svg("text", { x: hx + j * cw + cw / 2 - 1, y: hy - 4, class: "bpx-idx", "text-anchor": "middle" }, r1).textContent = `j = ${unitNumber(j)}`;
+    }
+    for (let i = 0; i < nk; i++) {
+      svg("text", { x: 2, y: hy + i * ch + 15, class: "bpx-idx" }, r1).textContent = String(unitNumber(i));
+    }
+    const W = grid(r1, hx, hy, nk, np, (i, j) => `W:${k}:${i}:${j}`, k, (i, j) => weightName([k, i, j]));
     const w2 = html("div", { class: "bpx-heat-block" }, box);
     html("div", { class: "bpx-bar-title" }, w2, `∇W${sub(k)} = ∇a${sub(k)} · h${sub(k - 1)}ᵀ`);
     const ox = cw + 10;
     const oy = ch + 10;
     const r2 = svg("svg", { width: ox + np * cw + 4, height: oy + nk * ch + 4, viewBox: `0 0 ${ox + np * cw + 4} ${oy + nk * ch + 4}` }, w2);
-    const hRow = grid(r2, ox, 2, 1, np, (i, j) => `h:${k - 1}:${j}`, 0)[0];
-    const gCol = grid(r2, 2, oy, nk, 1, (i) => `ga:${k}:${i}`, 0).map((row) => row[0]);
-    const gW = grid(r2, ox, oy, nk, np, (i, j) => `gW:${k}:${i}:${j}`, k);
+    const hRow = grid(r2, ox, 2, 1, np, (i, j) => `h:${k - 1}:${j}`, 0, (i, j) => unitName("h", k - 1, j))[0];
+    const gCol = grid(r2, 2, oy, nk, 1, (i) => `ga:${k}:${i}`, 0, (i) => `∂L/∂${label("a", k, i)}`).map((row) => row[0]);
+    const gW = grid(r2, ox, oy, nk, np, (i, j) => `gW:${k}:${i}:${j}`, k, (i, j) => `∂L/∂${weightName([k, i, j])}`);
     svg("text", { x: ox - 6, y: oy - 6, class: "bpx-idx", "text-anchor": "end" }, r2).textContent = "×";
     cells = { k, W, hRow, gCol, gW };
     built = k;
@@ -497,7 +534,7 @@ function makeCurve(ex, parent) {
     setAttr(tangent, "y1", py(g - d * s).toFixed(1));
     setAttr(tangent, "x2", px(ac + d).toFixed(1));
     setAttr(tangent, "y2", py(g + d * s).toFixed(1));
-    setText(aName, `a${sub(i)}[${j}] = `);
+    setText(aName, `${unitName("a", i, j)} = `);
     show(aVal, a, "curve.a");
     show(gVal, g, "curve.g");
     show(gpVal, s, "curve.gp");
@@ -509,7 +546,7 @@ function makeCurve(ex, parent) {
 
 /**
  * Pick a unit; every path from it to the loss is highlighted, and the per-path terms
- * ∂L/∂a_{i+1,m} · W_{i+1}[m, j] are listed with their sum, which is (W_{i+1}ᵀ ∇a_{i+1})_j.
+ * ∂L/∂a_{i+1,m} · W_{i+1,m,j} are listed with their sum, which is (W_{i+1}ᵀ ∇a_{i+1})_j.
  */
 function makePaths(ex, parent) {
   const sizes = ex.st.sizes;
@@ -518,7 +555,7 @@ function makePaths(ex, parent) {
   for (let i = L > 1 ? 1 : 0; i < L; i++) for (let j = 0; j < sizes[i]; j++) units.push([i, j]);
   const bar = html("div", { class: "bpx-controls" }, parent);
   const sel = select(
-    units.map(([i, j]) => [`${i},${j}`, i === 0 ? `x[${j}] (input)` : `h${sub(i)}[${j}]`]),
+    units.map(([i, j]) => [`${i},${j}`, i === 0 ? `${unitName("x", 0, j)} (input)` : unitName("h", i, j)]),
     ex.st.unit.join(","),
     (v) => ex.setUnit(v.split(",").map(Number)),
   );
@@ -536,21 +573,21 @@ function makePaths(ex, parent) {
 
   function build(i, j) {
     body.replaceChildren();
-    ths[0].textContent = `path via a${sub(i + 1)}[m]`;
-    ths[1].textContent = `∂L/∂a${sub(i + 1)}[m]`;
-    ths[2].textContent = `W${sub(i + 1)}[m, ${j}]`;
+    ths[0].textContent = `path via ${label("a", i + 1, "m")}`;
+    ths[1].textContent = `∂L/∂${label("a", i + 1, "m")}`;
+    ths[2].textContent = label("W", i + 1, "m", j);
     ths[3].textContent = "product";
     rows = [];
     for (let m = 0; m < sizes[i + 1]; m++) {
       const tr = html("tr", {}, body);
-      html("td", {}, tr, `m = ${m}`);
+      html("td", {}, tr, `m = ${unitNumber(m)}`);
       rows.push([html("td", {}, tr), html("td", {}, tr), html("td", {}, tr)]);
     }
     const trS = html("tr", { class: "bpx-sum" }, body);
-    html("td", { colspan: 3 }, trS, `sum over the ${sizes[i + 1]} path(s) = ∂L/∂${i === 0 ? "x" : "h" + sub(i)}[${j}]`);
+    html("td", { colspan: 3 }, trS, `sum over the ${sizes[i + 1]} path(s) = ∂L/∂${unitName("h", i, j)}`);
     sumCell = html("td", {}, trS);
     const trB = html("tr", {}, body);
-    html("td", { colspan: 3 }, trB, `backprop: (W${sub(i + 1)}ᵀ ∇a${sub(i + 1)})[${j}]`);
+    html("td", { colspan: 3 }, trB, `backprop: (W${sub(i + 1)}ᵀ ∇a${sub(i + 1)})${sub(unitNumber(j))}`);
     backCell = html("td", {}, trB);
     builtFor = `${i},${j}`;
   }
@@ -803,7 +840,7 @@ export class Explorer {
     const bar3 = html("div", { class: "bpx-controls" }, root);
     const xs = st.x.map((v, j) => {
       const r = slider(-2, 2, 0.01, v, (val) => this.setVector("x", j, val), { "data-bpx-control": `x:${j}` });
-      const lab = labelled(bar3, `x[${j}]`, r);
+      const lab = labelled(bar3, unitName("x", 0, j), r);
       return { r, out: html("output", { class: "bpx-num" }, lab) };
     });
     const pair = PAIRS[st.pair];
@@ -811,7 +848,7 @@ export class Explorer {
     let ys = [];
     if (pair.target === "label") {
       const k = st.sizes[L];
-      labelSel = select(Array.from({ length: k }, (_, m) => [String(m), `ℓ = ${m}`]), String(st.label), (v) =>
+      labelSel = select(Array.from({ length: k }, (_, m) => [String(m), `ℓ = ${unitNumber(m)}`]), String(st.label), (v) =>
         this.setTrait("label", Number(v)),
       );
       labelSel.setAttribute("data-bpx-control", "label");
@@ -820,7 +857,7 @@ export class Explorer {
       const [lo, hi] = pair.target === "unit" ? [0, 1] : [-2, 2];
       ys = st.y.map((v, m) => {
         const r = slider(lo, hi, 0.01, v, (val) => this.setVector("y", m, val), { "data-bpx-control": `y:${m}` });
-        const lab = labelled(bar3, `y[${m}]`, r);
+        const lab = labelled(bar3, label("y", null, m), r);
         return { r, out: html("output", { class: "bpx-num" }, lab) };
       });
     }
