@@ -58,10 +58,11 @@ assets: node_modules/.package-lock.json $(VENV)/.runtime-installed
 book: $(VENV)/.runtime-installed node_modules/.package-lock.json build
 	@echo "The book is in $(BUILD)/: open $(CURDIR)/$(BUILD)/index.html in a browser."
 
-# Clean and strict: static files are not re-copied by an incremental build, and every warning
+# Clean and strict: every notebook is executed again (an incremental build would keep old pages
+# and static files), and every warning
 # (a broken reference, a failing cell) is an error.
 build: assets
-	rm -rf $(BUILD)
+	rm -rf _build
 	time $(BIN)/jupyter-book build . -W -n --keep-going
 
 # --- the tests -----------------------------------------------------------------------------------
