@@ -231,7 +231,7 @@ def drive_one(page, root, where: str) -> int:
 
     # 4. An input slider.
     x0 = root.locator('input[data-bpx-control="x:0"]')
-    assert root.locator("label", has=x0).locator(".bpx-label").inner_text() == "x₁"
+    assert root.locator('label:has(input[data-bpx-control="x:0"]) .bpx-label').inner_text() == "x₁"
     x0.fill("1.5")
     shown = read(root)
     assert shown["values"]["x:0"] == 1.5
