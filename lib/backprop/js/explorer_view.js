@@ -400,14 +400,14 @@ function makeHeatmap(ex, parent) {
     const w1 = html("div", { class: "bpx-heat-block" }, box);
     html("div", { class: "bpx-bar-title" }, w1, `W${sub(k)}  (${nk} × ${np})`);
     // W_k with the lecture's unit numbers: row i (unit i of layer k), column j (unit j of layer k−1).
-    const hx = 16;
+    const hx = 30;
     const hy = 14;
     const r1 = svg("svg", { width: hx + np * cw + 4, height: hy + nk * ch + 4, viewBox: `0 0 ${hx + np * cw + 4} ${hy + nk * ch + 4}` }, w1);
     for (let j = 0; j < np; j++) {
       svg("text", { x: hx + j * cw + cw / 2 - 1, y: hy - 4, class: "bpx-idx", "text-anchor": "middle" }, r1).textContent = `j = ${unitNumber(j)}`;
     }
     for (let i = 0; i < nk; i++) {
-      svg("text", { x: 2, y: hy + i * ch + 15, class: "bpx-idx" }, r1).textContent = String(unitNumber(i));
+      svg("text", { x: 2, y: hy + i * ch + 15, class: "bpx-idx" }, r1).textContent = `i = ${unitNumber(i)}`;
     }
     const W = grid(r1, hx, hy, nk, np, (i, j) => `W:${k}:${i}:${j}`, k, (i, j) => weightName([k, i, j]));
     const w2 = html("div", { class: "bpx-heat-block" }, box);
