@@ -59,8 +59,7 @@ book: $(VENV)/.runtime-installed node_modules/.package-lock.json build
 	@echo "The book is in $(BUILD)/: open $(CURDIR)/$(BUILD)/index.html in a browser."
 
 # Clean and strict: every notebook is executed again (an incremental build would keep old pages
-# and static files), and every warning
-# (a broken reference, a failing cell) is an error.
+# and static files), and every warning (a broken reference, a failing cell) is an error.
 build: assets
 	rm -rf _build
 	time $(BIN)/jupyter-book build . -W -n --keep-going
