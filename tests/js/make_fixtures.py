@@ -103,6 +103,14 @@ def make_case(rng, g, pair, sizes, scale=1.0, zero=False):
     }
 
 
+def draw_sizes(rng, L: int, pair) -> list[int]:
+    """Widths 1–6 for layers 0..L; a softmax output gets k ≥ 2 (over one unit it is the constant 1)."""
+    sizes = [int(n) for n in rng.integers(1, 7, size=L + 1)]
+    if pair.startswith("softmax+"):
+        sizes[-1] = max(sizes[-1], 2)
+    return sizes
+
+
 def make_fixtures(seed: int = 20240607) -> dict:
     rng = np.random.default_rng(seed)
     cases = []
@@ -110,14 +118,12 @@ def make_fixtures(seed: int = 20240607) -> dict:
     for g in ACTIVATIONS:
         for pair in PAIRS:
             for L in (1, 2, 3, 4):
-                sizes = [int(n) for n in rng.integers(1, 7, size=L + 1)]
-                cases.append(make_case(rng, g, pair, sizes))
+                cases.append(make_case(rng, g, pair, draw_sizes(rng, L, pair)))
     for _ in range(N_RANDOM):
         g = ACTIVATIONS[rng.integers(len(ACTIVATIONS))]
         pair = PAIRS[rng.integers(len(PAIRS))]
         L = int(rng.integers(1, 5))
-        sizes = [int(n) for n in rng.integers(1, 7, size=L + 1)]
-        cases.append(make_case(rng, g, pair, sizes))
+        cases.append(make_case(rng, g, pair, draw_sizes(rng, L, pair)))
     # Widest and deepest, saturated (large logits: the stable forms matter), and all-zero.
     for g in ACTIVATIONS:
         for pair in PAIRS:
