@@ -21,9 +21,12 @@ def sigmoid(a):
     the overflow is silenced; there is no cancellation, so σ(a) keeps full
     relative precision down to a ≈ −709 (then it underflows to 0).
     """
-    a = np.asarray(a, dtype=np.float64)
+    s = np.array(a, dtype=np.float64)  # one new array, then everything in place (big layers)
+    np.negative(s, out=s)
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-a))
+        np.exp(s, out=s)
+    s += 1.0
+    return np.reciprocal(s, out=s)[()]  # [()] gives a scalar back for a scalar a
 
 
 def sigmoid_prime(a):

@@ -75,9 +75,17 @@ def _update(net: Network, x, y, eta: float) -> tuple[Network, float]:
     Y = target(net, y, fwd.h[0].shape[1])  # checked once; labels → e(ℓ)
     batch_loss = target_loss(net, fwd, Y)
     grads = back_propagation(net, fwd, Y, input_grad=False)  # ∇_x is not needed to learn
-    W = (None,) + tuple(Wk - eta * gWk for Wk, gWk in zip(net.W[1:], grads.grad_W[1:], strict=True))
-    b = (None,) + tuple(bk - eta * gbk for bk, gbk in zip(net.b[1:], grads.grad_b[1:], strict=True))
+    # θ − η∇θ, written into the gradient arrays (ours alone): no new big temporaries per step.
+    W = (None,) + tuple(_descend(Wk, gWk, eta) for Wk, gWk in zip(net.W[1:], grads.grad_W[1:], strict=True))
+    b = (None,) + tuple(_descend(bk, gbk, eta) for bk, gbk in zip(net.b[1:], grads.grad_b[1:], strict=True))
     return net.with_params(W, b), batch_loss
+
+
+def _descend(theta: np.ndarray, grad: np.ndarray, eta: float) -> np.ndarray:
+    """θ − η ∇θ, computed in the buffer of ∇θ."""
+    np.multiply(grad, -eta, out=grad)
+    grad += theta
+    return grad
 
 
 def train(
