@@ -93,10 +93,21 @@ function setAttr(e, name, value) {
   e.setAttribute(name, value);
 }
 
+// A changed text edits the element's one text node in place (Text.data) rather than replacing it
+// (textContent): the browser then re-shapes that text without rebuilding its layout objects.
 function setText(e, text) {
   if (e.__bpxText === text) return;
   e.__bpxText = text;
-  e.textContent = text;
+  const node = e.firstChild;
+  if (node && node === e.lastChild && node.nodeType === Node.TEXT_NODE) node.data = text;
+  else e.textContent = text;
+}
+
+// Shown or hidden (display: none), written only when it changes.
+function setShown(e, shown) {
+  if (e.__bpxShown === shown) return;
+  e.__bpxShown = shown;
+  e.style.display = shown ? "" : "none";
 }
 
 // A form control's value or checked state, written only when it differs from the last write
@@ -108,9 +119,12 @@ function setProp(e, name, value) {
   e[name] = value;
 }
 
-/** Show v in element e (text) and keep it at full precision for tests (data-value). */
-function show(e, v, key = null) {
-  setText(e, fmt(v));
+/**
+ * Show v in element e (text, after an optional label such as "a ") and keep it at full precision
+ * for tests (data-value).
+ */
+function show(e, v, key = null, prefix = "") {
+  setText(e, prefix + fmt(v));
   setAttr(e, "data-value", String(v));
   if (key !== null) setAttr(e, "data-bpx", key);
 }
@@ -238,13 +252,11 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
       svg("title", {}, g).textContent =
         k === 0 ? unitName("x", 0, i) : `${unitName("a", k, i)}, ${k === L ? label("ŷ", null, i) : unitName("h", k, i)}`;
       const rect = svg("rect", { width: nodeW, height: nodeH, rx: 7, class: "bpx-node" }, g);
+      // Two lines, each one text node "a 0.1234" (label and number; no <tspan>s, which
+      // double the layout cost of a changed text).
       const t1 = svg("text", { x: 5, y: 14, class: "bpx-num" }, g);
       const t2 = svg("text", { x: 5, y: 28, class: "bpx-num" }, g);
-      const l1 = svg("tspan", {}, t1);
-      const v1 = svg("tspan", {}, t1);
-      const l2 = svg("tspan", {}, t2);
-      const v2 = svg("tspan", {}, t2);
-      nodes.push({ k, i, rect, l1, v1, l2, v2 });
+      nodes.push({ k, i, rect, t1, t2 });
     }
   }
 
@@ -270,31 +282,27 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
     setAttr(selLine, "y1", Y(sk - 1, sj) + nodeH / 2);
     setAttr(selLine, "x2", X(sk));
     setAttr(selLine, "y2", Y(sk, si) + nodeH / 2);
-    selLine.style.display = paths ? "none" : "";
+    setShown(selLine, !paths);
     const { a, h } = r.fwd;
     for (const n of nodes) {
       const { k, i } = n;
       let main;
       if (mode === "gradients") {
-        setText(n.l1, k === 0 ? "x " : "∇a ");
-        if (k === 0) show(n.v1, h[0][i], `h:0:${i}`);
-        else show(n.v1, grads.gradA[k][i], `ga:${k}:${i}`);
-        setText(n.l2, k === L ? "ŷ " : "∇h ");
-        if (k === L) show(n.v2, h[L][i], `h:${L}:${i}`);
-        else show(n.v2, grads.gradH[k][i], `gh:${k}:${i}`);
+        if (k === 0) show(n.t1, h[0][i], `h:0:${i}`, "x ");
+        else show(n.t1, grads.gradA[k][i], `ga:${k}:${i}`, "∇a ");
+        if (k === L) show(n.t2, h[L][i], `h:${L}:${i}`, "ŷ ");
+        else show(n.t2, grads.gradH[k][i], `gh:${k}:${i}`, "∇h ");
         main = k === 0 ? grads.gradH[0][i] : grads.gradA[k][i];
       } else {
-        setText(n.l1, k === 0 ? "x " : "a ");
-        if (k === 0) show(n.v1, h[0][i], `h:0:${i}`);
-        else show(n.v1, a[k][i], `a:${k}:${i}`);
-        setText(n.l2, k === 0 ? "" : k === L ? "ŷ " : "h ");
+        if (k === 0) show(n.t1, h[0][i], `h:0:${i}`, "x ");
+        else show(n.t1, a[k][i], `a:${k}:${i}`, "a ");
         if (k === 0) {
-          setText(n.v2, "");
-          if (n.v2.__bpxAttrs && n.v2.__bpxAttrs["data-bpx"]) {
-            n.v2.removeAttribute("data-bpx"); // no stale gradient key in the values view
-            delete n.v2.__bpxAttrs["data-bpx"];
+          setText(n.t2, "");
+          if (n.t2.__bpxAttrs && n.t2.__bpxAttrs["data-bpx"]) {
+            n.t2.removeAttribute("data-bpx"); // no stale gradient key in the values view
+            delete n.t2.__bpxAttrs["data-bpx"];
           }
-        } else show(n.v2, h[k][i], `h:${k}:${i}`);
+        } else show(n.t2, h[k][i], `h:${k}:${i}`, k === L ? "ŷ " : "h ");
         main = h[k][i];
       }
       let cls = `bpx-node ${sign(main)}`;
@@ -333,28 +341,34 @@ function makeBars(ex, parent) {
     html("div", { class: "bpx-bar-title" }, box, spec.title);
     const root = svg("svg", { viewBox: `0 0 ${barW * 2 + 64} ${n * rowH + 2}`, width: barW * 2 + 64, height: n * rowH + 2 }, box);
     svg("line", { x1: 12 + barW, x2: 12 + barW, y1: 0, y2: n * rowH + 2, class: "bpx-axis" }, root);
+    // The bars are drawn as two <path>s, one per sign (as the network's edges are): a slider step
+    // rewrites two `d` attributes instead of x, width and class of every bar's <rect>.  A bar of
+    // value 0 has no width and is not drawn.
+    const fills = {
+      "bpx-pos": svg("path", { class: "bpx-fill bpx-pos" }, root),
+      "bpx-neg": svg("path", { class: "bpx-fill bpx-neg" }, root),
+    };
     const rows = [];
     for (let m = 0; m < n; m++) {
       svg("text", { x: 0, y: m * rowH + 13, class: "bpx-idx" }, root).textContent = String(unitNumber(m));
-      const bar = svg("rect", { x: 12 + barW, y: m * rowH + 3, height: rowH - 6, width: 0 }, root);
       const t = svg("text", { x: 16 + 2 * barW, y: m * rowH + 13, class: "bpx-num" }, root);
-      rows.push({ bar, t });
+      rows.push({ y: m * rowH + 3, t });
     }
-    return { spec, rows };
+    return { spec, fills, rows };
   });
 
   function update(st, r) {
     for (const p of panels) {
       const vals = p.spec.get(st, r);
       const scale = maxAbs(vals);
+      const d = { "bpx-pos": "", "bpx-neg": "" };
       p.rows.forEach((row, m) => {
         const v = vals[m];
         const w = (barW * Math.abs(v)) / scale;
-        setAttr(row.bar, "x", half(12 + barW - (v < 0 ? w : 0)));
-        setAttr(row.bar, "width", half(w));
-        setAttr(row.bar, "class", `bpx-fill ${sign(v)}`);
+        if (w > 0) d[sign(v)] += `M${half(12 + barW - (v < 0 ? w : 0))},${row.y}h${half(w)}v${rowH - 6}h-${half(w)}z`;
         show(row.t, v, `${p.spec.key}:${m}`);
       });
+      for (const [s, path] of Object.entries(p.fills)) setAttr(path, "d", d[s]);
     }
   }
   return { update };
@@ -508,14 +522,14 @@ function makeCurve(ex, parent) {
     const clampA = (a) => Math.min(ax[1], Math.max(ax[0], a));
     const clampY = (v) => Math.min(yr[1], Math.max(yr[0], v));
     if (i < 1) {
-      for (const e of [tangent, dot, dotP]) e.style.display = "none";
+      for (const e of [tangent, dot, dotP]) setShown(e, false);
       setText(msg, "No hidden layer: g acts on hidden units only.");
-      vals.style.display = "none";
+      setShown(vals, false);
       return;
     }
     setText(msg, "");
-    vals.style.display = "";
-    for (const e of [tangent, dot, dotP]) e.style.display = "";
+    setShown(vals, true);
+    for (const e of [tangent, dot, dotP]) setShown(e, true);
     const a = r.fwd.a[i][j];
     const g = act.g(a);
     const s = act.gPrime(a);
