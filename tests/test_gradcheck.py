@@ -209,3 +209,15 @@ def test_numerical_jacobian_flattens_input_and_output_alike():
         np.testing.assert_allclose(J, 2.0 * np.eye(6), atol=1e-9)
     JF = gradcheck.numerical_jacobian(lambda A: A.T, M, order="F")  # the commutation matrix
     assert not np.allclose(JF, np.eye(6))
+
+
+def test_elementwise_derivative_matches_every_g_prime_away_from_kinks():
+    z = np.linspace(-6.0, 6.0, 121) + 0.0123  # never at ReLU's kink
+    for name in ("sigmoid", "tanh", "relu", "identity"):
+        act = activations.get_activation(name)
+        got = gradcheck.elementwise_derivative(act.g, z, eps=1e-5)
+        assert got.shape == z.shape
+        assert np.max(np.abs(got - act.g_prime(z))) < 1e-9, name
+    assert gradcheck.elementwise_derivative(activations.relu, 0.0, eps=1e-3) == 0.5  # the kink
+    with pytest.raises(ValueError, match="eps must be"):
+        gradcheck.elementwise_derivative(np.sin, z, eps=0.0)

@@ -80,6 +80,29 @@ def numerical_gradient_at(
     return _difference(f, X, eps, centred=True, where=[np.unravel_index(i, X.shape) for i in idx])
 
 
+def elementwise_derivative(g: Callable[[np.ndarray], np.ndarray], z, eps: float = 1e-5) -> np.ndarray:
+    """Centred difference of an elementwise function on a grid: g′(z) ≈ (g(z + ε) − g(z − ε)) / 2ε.
+
+    For activations (chapter 8): one vectorised evaluation on each side instead of
+    one per entry, which is exact because g acts on each entry alone.  Error
+    O(ε²) away from kinks; at a kink of ReLU it gives the average slope 1/2.
+
+    Parameters
+    ----------
+    g : elementwise function (an activation's g, say)
+    z : array of points, any shape
+    eps : step ε > 0
+
+    Returns
+    -------
+    array shaped like z
+    """
+    if not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    z = np.asarray(z, dtype=np.float64)
+    return (np.asarray(g(z + eps)) - np.asarray(g(z - eps))) / (2 * eps)
+
+
 def numerical_jacobian(
     f: Callable[[np.ndarray], np.ndarray], X, eps: float = 1e-6, order: str = "C"
 ) -> np.ndarray:
