@@ -169,7 +169,7 @@ def test_bad_trait_values_are_rejected_and_rolled_back():
 def test_sizes_change_together_with_everything_shaped_by_them():
     ex = E.explorer((2, 3, 2), seed=0)
     other = E.explorer((3, 4, 4, 3), g="tanh", seed=9, selected=(3, 2, 1), unit=(2, 3))
-    ex.set_state(other.state)
+    ex.load_state(other.state)
     assert ex.sizes == [3, 4, 4, 3] and ex.W == other.W and ex.selected == [3, 2, 1]
     assert ex.readouts() == other.readouts()
 

@@ -451,8 +451,12 @@ class Explorer(anywidget.AnyWidget):
         """The copyable state string: 'bp1.' + base64url of compact JSON (seed, weights, input, ...)."""
         return encode_state(self)
 
-    def set_state(self, state: str) -> None:
-        """Load a state string (as shown in the widget) into this explorer."""
+    def load_state(self, state: str) -> None:
+        """Load a state string (as shown in the widget) into this explorer.
+
+        Not named `set_state`: ipywidgets calls `Widget.set_state(dict)` for every change the
+        front end sends (a slider moved in JupyterLab), and overriding it dropped them all.
+        """
         _apply(self, decode_state(state))
 
 
