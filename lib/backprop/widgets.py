@@ -32,12 +32,15 @@ from backprop import train as training
 from backprop.network import Network, backward, forward, init
 
 __all__ = [
+    "KERNEL_NOTE",
     "LIVE_NOTE",
+    "PYTHON_WIDGET_CLASS",
     "DecisionBoundaryWidget",
     "TrainingWidget",
     "VanishingGradientsWidget",
     "decision_boundary_widget",
     "layer_gradient_norms",
+    "needs_kernel",
     "sweep_animation",
     "training_widget",
     "vanishing_gradients_widget",
@@ -45,7 +48,7 @@ __all__ = [
 
 LIVE_NOTE = (
     "Live when this notebook runs in Jupyter (a Python kernel does the training). "
-    "In the HTML book these controls are frozen; below is a precomputed sweep."
+    "In the HTML book these controls are greyed out; below is a precomputed sweep."
 )
 
 
@@ -70,6 +73,32 @@ def layer_gradient_norms(net: Network, x, y) -> np.ndarray:
     return np.array([np.linalg.norm(grads.grad_a[k]) for k in range(1, net.L + 1)])
 
 
+PYTHON_WIDGET_CLASS = "backprop-python-widget"
+KERNEL_NOTE = (
+    "Live when this notebook runs in Jupyter (Python computes the readout). "
+    "In the HTML book these controls are greyed out."
+)
+
+
+def _note(text: str) -> widgets.HTML:
+    return widgets.HTML(
+        f'<div class="backprop-live-note" style="font-size: 0.9em; color: #444; '
+        f'border-left: 3px solid #0072B2; padding-left: 0.5em;">⚡ {html.escape(text)}</div>'
+    )
+
+
+def needs_kernel(*children, note: str = KERNEL_NOTE) -> widgets.VBox:
+    """A VBox of ipywidgets that need Python, marked so the static book shows them disabled.
+
+    The box starts with a note saying so; its DOM class PYTHON_WIDGET_CLASS makes the book's
+    build (book/frozen_widgets.py) grey out every control inside it in the HTML page, where no
+    kernel would answer them.  In Jupyter the controls stay live.
+    """
+    box = widgets.VBox([_note(note), *children])
+    box.add_class(PYTHON_WIDGET_CLASS)
+    return box
+
+
 class _PlotWidget(widgets.VBox):
     """A note, the controls, the figure as an Image and a text caption (its alt text)."""
 
@@ -77,10 +106,10 @@ class _PlotWidget(widgets.VBox):
 
     def _build(self, controls: list, plot) -> None:
         self.plot = plot
-        self.note = widgets.HTML(
-            f'<div class="backprop-live-note" style="font-size: 0.9em; color: #444; '
-            f'border-left: 3px solid #0072B2; padding-left: 0.5em;">⚡ {html.escape(LIVE_NOTE)}</div>'
-        )
+        # The book's build disables every control inside this class in the static page
+        # (book/frozen_widgets.py): there, with no kernel, they would move and change nothing.
+        self.add_class(PYTHON_WIDGET_CLASS)
+        self.note = _note(LIVE_NOTE)
         self.image = widgets.Image(format="png")
         self.caption = widgets.HTML()
         self._quiet = False  # True while an animation drives the controls: no PNG, no caption

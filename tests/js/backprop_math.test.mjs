@@ -206,3 +206,29 @@ test("stable pieces: sigmoid, softmax, softplus at extreme inputs", () => {
   assert.throws(() => bm.getActivation("softsign"), /unknown activation/);
   assert.throws(() => bm.getPair("softmax+mse"), /unknown output\/loss pair/);
 });
+
+test("breakReaches: a break that cannot reach W_k leaves ∇W_k exactly as it is, one that can changes it", () => {
+  let reached = 0;
+  let unreached = 0;
+  fixtures.cases.forEach((c, n) => {
+    const net = netOf(c);
+    const fwd = bm.forward(net, c.x);
+    const good = bm.backward(net, fwd, c.y).gradW;
+    const L = c.sizes.length - 1;
+    for (const key of Object.keys(bm.BREAKS)) {
+      const bad = bm.backward(net, fwd, c.y, [key]).gradW;
+      for (let k = 1; k <= L; k++) {
+        const same = bad[k].every((row, i) => row.every((v, j) => v === good[k][i][j]));
+        if (!bm.breakReaches(key, k, L)) {
+          assert.ok(same, `${name(c, n)}: ${key} said not to reach W_${k}, but it changed ∇W_${k}`);
+          unreached++;
+        } else if (!same) {
+          reached++;
+        }
+      }
+    }
+  });
+  // Every "unreached" claim was checked, and the claims of reaching were borne out on the fixtures.
+  assert.ok(unreached > 100 && reached > 100, `checked ${unreached} unreached, ${reached} reached`);
+  assert.throws(() => bm.breakReaches("drop_everything", 1, 2), /unknown break/);
+});

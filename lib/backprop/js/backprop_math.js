@@ -208,6 +208,16 @@ export const BREAKS = {
   flip_sign: "flip the sign of the output gradient: ∇_{a_L} = +(e(ℓ) − ŷ)",
 };
 
+/**
+ * Whether the break `key` can change ∂L/∂W_k in a network of L layers.  Flipping the sign of
+ * ∇a_L reaches every layer; dropping g′ or the transpose acts on ∇h_{k−1} and ∇a_{k−1}, which only
+ * the weights below layer L use, so ∇W_L = ∇a_L h_{L−1}ᵀ is never touched by them.
+ */
+export function breakReaches(key, k, L) {
+  if (!(key in BREAKS)) throw new Error(`unknown break ${key}; breaks are ${Object.keys(BREAKS)}`);
+  return key === "flip_sign" || k < L;
+}
+
 /** W_kᵀ v: the lecture's ∇_{h_{k−1}} = W_kᵀ ∇_{a_k}.  Wk is (n_k, n_{k−1}), v has length n_k. */
 export function transposeTimes(Wk, v) {
   const nOut = Wk.length;

@@ -12,6 +12,7 @@ import {
   CHECK_TOLERANCE,
   PAIRS,
   backward,
+  breakReaches,
   checkWeight,
   edgesOnPaths,
   forward,
@@ -573,6 +574,7 @@ function makePaths(ex, parent) {
     ex.st.unit.join(","),
     (v) => ex.setUnit(v.split(",").map(Number)),
   );
+  sel.setAttribute("data-bpx-control", "unit");
   labelled(bar, "unit", sel);
   const diagram = makeDiagram(ex, parent, { paths: true });
   const table = html("table", { class: "bpx-table" }, parent);
@@ -662,11 +664,14 @@ function makeCheck(ex, parent) {
     lab.title = text;
   }
   for (const cb of toggles.querySelectorAll("input")) boxes[cb.dataset.break] = cb;
+  // A ticked box whose bug never reaches the selected weight would look dead: say why instead.
+  const breakNote = html("p", { class: "bpx-break-note", role: "status" }, top);
   const epsSel = select(
     ["1e-2", "1e-3", "1e-4", "1e-5", "1e-6", "1e-7", "1e-8"].map((v) => [v, `ε = ${v}`]),
     "1e-5",
     (v) => ex.setEps(Number(v)),
   );
+  epsSel.setAttribute("data-bpx-control", "eps");
   labelled(toggles, "step", epsSel);
 
   function update(st, r) {
@@ -685,6 +690,14 @@ function makeCheck(ex, parent) {
     setAttr(verdict, "class", `bpx-verdict ${c.pass ? "bpx-pass-text" : "bpx-fail-text"}`);
     setAttr(verdict, "data-pass", String(c.pass));
     for (const [key, cb] of Object.entries(boxes)) setProp(cb, "checked", st.breaks.includes(key));
+    const L = st.sizes.length - 1;
+    const idle = st.breaks.filter((key) => !breakReaches(key, st.selected[0], L));
+    setText(breakNote, idle.length
+      ? `${idle.map((key) => `“${short[key]}”`).join(" and ")} cannot change ∂L/∂${weightName(st.selected)}: ` +
+        `the gradient of the output layer's weights, ∇W${sub(L)} = ∇a${sub(L)} h${sub(L - 1)}ᵀ, is formed before ` +
+        `any g′ or transpose is used. ${L > 1 ? "Choose a weight of an earlier layer to see this bug." : "This network has no hidden layer for this bug to act on."}`
+      : "");
+    setAttr(breakNote, "data-idle", idle.join(" "));
     setProp(epsSel, "value", st.eps.toExponential(0));
   }
   return { update };
@@ -839,15 +852,22 @@ export class Explorer {
     lossLab.setAttribute("aria-hidden", "true");
 
     const bar2 = html("div", { class: "bpx-controls" }, root);
-    const gSel = select(["sigmoid", "tanh", "relu", "identity"].map((g) => [g, g]), st.g, (v) => this.setTrait("g", v));
-    labelled(bar2, "hidden g", gSel);
+    // A network without hidden layers (L = 1) has no g to choose: no menu that would change nothing.
+    let gSel = null;
+    if (L > 1) {
+      gSel = select(["sigmoid", "tanh", "relu", "identity"].map((g) => [g, g]), st.g, (v) => this.setTrait("g", v));
+      gSel.setAttribute("data-bpx-control", "g");
+      labelled(bar2, "hidden g", gSel);
+    }
     const pSel = select(Object.keys(PAIRS).map((p) => [p, p.replace("+", " + ").replace(/_/g, " ")]), st.pair, (v) =>
       this.setPair(v),
     );
+    pSel.setAttribute("data-bpx-control", "pair");
     labelled(bar2, "output + loss", pSel);
     let modeSel = null;
     if (this.has("network")) {
       modeSel = select([["values", "a and h"], ["gradients", "∇a and ∇h"]], st.mode, (v) => this.setTrait("mode", v));
+      modeSel.setAttribute("data-bpx-control", "mode");
       labelled(bar2, "diagram shows", modeSel);
     }
 
@@ -885,7 +905,7 @@ export class Explorer {
       if (Number(wSlider.value) !== w) wSlider.value = String(w);
       show(wVal, w, `W:${k}:${i}:${j}`);
       show(lossVal, r.loss, "loss");
-      setProp(gSel, "value", st.g);
+      if (gSel) setProp(gSel, "value", st.g);
       setProp(pSel, "value", st.pair);
       if (modeSel) setProp(modeSel, "value", st.mode);
       xs.forEach((c, n) => {
