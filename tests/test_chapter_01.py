@@ -1,7 +1,7 @@
 """Chapter 1 (feedforward networks): the tooling checks that left the chapter.
 
-The chapter's own cells build the objects (they are run here from the notebook, by cell id, so
-the test sees exactly the chapter's network, explorer and Python widget); the tests check the
+The chapter's own code cells build the objects (they are run here in order, as nbval runs them, so
+the tests see exactly the chapter's network, explorer and Python widget); the tests check the
 explorer's readouts against the lib, the Python widget's readout against bp.forward, the
 answer of exercise 1.5 against the network itself, and exercise 1.6's hint for the row layout.
 """
@@ -17,16 +17,14 @@ import pytest
 from backprop.network import Forward, forward_from
 
 CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "01_feedforward_networks.ipynb"
-# setup + net, one example, the batch, the explorer, the Python widget, the exercises' checkers
-CELLS = ["4", "8", "12", "18", "22", "25"]
 
 
 @pytest.fixture(scope="module")
 def ch():
-    cells = {c["id"]: "".join(c["source"]) for c in json.loads(CHAPTER.read_text("utf-8"))["cells"]}
+    cells = [c for c in json.loads(CHAPTER.read_text("utf-8"))["cells"] if c["cell_type"] == "code"]
     ns: dict = {}
-    for cell_id in CELLS:
-        exec(compile(cells[cell_id], f"{CHAPTER.name}[{cell_id}]", "exec"), ns)
+    for i, cell in enumerate(cells):  # the whole chapter, in order, as nbval runs it
+        exec(compile("".join(cell["source"]), f"{CHAPTER.name}, code cell {i}", "exec"), ns)
     return ns
 
 
