@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Exercise", "ExerciseFailed", "Feedback", "check", "check_function"]
+__all__ = ["Exercise", "ExerciseFailed", "Feedback", "check", "check_backprop", "check_function"]
 
 # Okabe–Ito: bluish green for right, vermillion for wrong, grey for not attempted.
 _COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not attempted": "#767676"}
@@ -400,3 +400,191 @@ class Exercise(NamedTuple):
             answer, self.expected, self.name, rtol=self.rtol, atol=self.atol, batch_size=self.batch_size,
             mistakes=self.mistakes, hint=self.hint, strict=strict,
         )  # fmt: skip
+
+
+# -------------------------------------------- writing the backward pass (chapter 9)
+
+# (sizes, g, output, loss): depths 1–4, every activation, the three matched output/loss pairs.
+# The first network is square, so that a dropped or misplaced transpose still gives numbers.
+BACKPROP_CASES = (
+    ((3, 3, 3, 3), "sigmoid", "softmax", "cross_entropy"),
+    ((4, 3), "tanh", "softmax", "cross_entropy"),
+    ((2, 5, 3), "relu", "softmax", "cross_entropy"),
+    ((3, 4, 4, 2, 3), "tanh", "softmax", "cross_entropy"),
+    ((3, 2, 4, 2), "identity", "softmax", "cross_entropy"),
+    ((3, 3, 3), "sigmoid", "sigmoid", "binary_cross_entropy"),
+    ((2, 4, 3, 1), "tanh", "identity", "squared_error"),
+)
+
+_BACKPROP_BUGS = {
+    "flip_sign": "the sign is flipped: ∇_{a_L} = −(e(ℓ) − ŷ) = ŷ − e(ℓ) (over B), not e(ℓ) − ŷ",
+    "drop_g_prime": "you dropped g′: ∇_{a_{k−1}} = ∇_{h_{k−1}} ⊙ g′(a_{k−1}), not ∇_{h_{k−1}} alone",
+    "drop_transpose": "the transpose is missing: ∇_{h_{k−1}} = W_kᵀ ∇_{a_k}, not W_k ∇_{a_k}",
+    "outer_transposed": (
+        "∇_{W_k} is transposed: it is ∇_{a_k} h_{k−1}ᵀ (the shape of W_k), not h_{k−1} ∇_{a_k}ᵀ"
+    ),
+    "one_path": (
+        "only one path is summed: ∂L/∂h_{k−1,j} = Σ_m W_{k,m,j} ∂L/∂a_{k,m} over every unit m, "
+        "i.e. the whole product W_kᵀ ∇_{a_k}, not its diagonal"
+    ),
+}
+
+
+def _backprop_case(i: int, sizes, g: str, output: str, loss: str, B: int):
+    from backprop.network import init, target
+
+    rng = np.random.default_rng(100 + i)
+    net = init(sizes, g=g, output=output, loss=loss, seed=100 + i)
+    # Random biases too, so that a bias gradient cannot pass by accident.
+    net = net.replace(b=(None,) + tuple(rng.normal(size=bk.shape) for bk in net.b[1:]))
+    x = rng.normal(size=(sizes[0], B))
+    k = sizes[-1]
+    if loss == "cross_entropy":
+        y = rng.integers(0, k, size=B)
+    elif loss == "binary_cross_entropy":
+        y = rng.integers(0, 2, size=(k, B)).astype(float)
+    else:
+        y = rng.normal(size=(k, B))
+    return net, x, target(net, y, B)
+
+
+def _describe_case(sizes, g: str, output: str, loss: str, B: int) -> str:
+    arrow = " → ".join(map(str, sizes))
+    return f"on the network {arrow} (g = {g}, {output} output with {loss.replace('_', ' ')}, B = {B})"
+
+
+def _params(grads, L: int) -> list[np.ndarray] | None:
+    """[∇W_1..∇W_L, ∇b_1..∇b_L] as arrays, or None if the answer does not hold them."""
+    try:
+        out = [_as_array(grads.grad_W[k]) for k in range(1, L + 1)]
+        out += [_as_array(grads.grad_b[k]) for k in range(1, L + 1)]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return None if any(a is None for a in out) else out
+
+
+def _same_all(got: list, want: list, rtol: float, atol: float) -> bool:
+    return all(_same(a, e, rtol, atol) for a, e in zip(got, want, strict=True))
+
+
+def _diagnose_backprop(net, fwd, Y, got: list, want: list, rtol: float, atol: float) -> str:
+    """The hint for gradients that differ from the lib's: a known pitfall if one matches."""
+    from backprop.broken import broken_backward
+
+    L = net.L
+    for bug, hint in _BACKPROP_BUGS.items():
+        bad = _params(broken_backward(net, fwd, Y, [bug]), L)
+        if not _same_all(bad, want, rtol, atol) and _same_all(got, bad, rtol, atol):
+            return hint
+    B = Y.shape[1]
+    if all(a.shape == e.shape for a, e in zip(got, want, strict=True)):
+        a = np.concatenate([g.ravel() for g in got])
+        e = np.concatenate([w.ravel() for w in want])
+        c = float(a @ e / (e @ e))
+        if np.allclose(a, c * e, rtol=rtol, atol=atol):
+            if np.isclose(c, B):
+                return (
+                    f"every gradient is B = {B} times too large: the loss is the mean over the batch, "
+                    "so ∇_{a_L} carries a 1/B (output_gradient includes it)"
+                )
+            if np.isclose(c, -1.0):
+                return "every gradient has the wrong sign: ∇_{a_L} = ŷ − e(ℓ), over B"
+            return (
+                f"every gradient is {_fmt_factor(c, B)} the right one: check ∇_{{a_L}} for this "
+                "output/loss pair (output_gradient(net, fwd, Y)[0] knows each pair)"
+            )
+        if _same_all(got[:L], want[:L], rtol, atol):
+            gb, wb = got[L:], want[L:]
+            if all(np.allclose(x, w / B, rtol=rtol, atol=atol) for x, w in zip(gb, wb, strict=True)):
+                return (
+                    "∇_{W_k} is right but ∇_{b_k} is 1/B too small: "
+                    "sum the columns of ∇_{a_k}, do not average"
+                )
+    names = [f"∇_{{W_{k}}}" for k in range(1, L + 1)] + [f"∇_{{b_{k}}}" for k in range(1, L + 1)]
+    for name, a, e in zip(names, got, want, strict=True):
+        fb = check(a, e, name=name, rtol=rtol, atol=atol, batch_size=B)
+        if not fb.correct:
+            return f"{name}: {fb.message}"
+    return "the gradients differ from the lib's"  # not reached: some array differs
+
+
+def _raised_hint(err: Exception) -> str:
+    text = str(err)
+    if isinstance(err, TypeError) and "NoneType" in text:
+        return (
+            "the loop reached layer 0, where there is no a_0 (fwd.a[0] is None): "
+            "compute ∇_{a_{k−1}} only for k > 1"
+        )
+    if isinstance(err, ValueError) and ("matmul" in text or "broadcast" in text or "aligned" in text):
+        return (
+            "the shapes do not chain — ∇_{W_k} = ∇_{a_k} h_{k−1}ᵀ is (n_k, n_{k−1}) and "
+            "∇_{h_{k−1}} = W_kᵀ ∇_{a_k} is (n_{k−1}, B): a missing or misplaced transpose?"
+        )
+    return "read the error message above the hint"
+
+
+def check_backprop(
+    fn,
+    cases=BACKPROP_CASES,
+    name: str = "back_propagation",
+    *,
+    B: int = 5,
+    rtol: float = 1e-8,
+    atol: float = 1e-12,
+    strict: bool = False,
+) -> Feedback:
+    """Check a reader's back_propagation(net, fwd, Y) → Gradients against backprop.network.backward.
+
+    The reader's function has the contract of backprop.network.back_propagation: it
+    gets a Network, the Forward of a batch and the target Y of shape (k, B), and
+    returns Gradients(grad_a, grad_h, grad_W, grad_b) (only grad_W[1..L], (n_k, n_{k−1}),
+    and grad_b[1..L], (n_k, 1), are checked).  It runs on every network of `cases`
+    (random weights and biases, a batch of B columns); a known pitfall (a dropped g′ or
+    transpose, a flipped sign, one path only, a missing 1/B, ...) gets its own hint.
+
+    Parameters
+    ----------
+    fn : the reader's function, or None (not attempted)
+    cases : sequence of (sizes, g, output, loss), default BACKPROP_CASES (depths 1–4)
+    name, rtol, atol, strict : as in `check`
+    B : batch size of every case
+
+    Returns
+    -------
+    Feedback — on a mismatch the message names the first network that fails and why.
+    """
+    from backprop.network import backward, forward
+
+    if fn is None:
+        fb = Feedback(
+            False, "not_attempted", name, "not attempted yet — replace `answer = None` with your function."
+        )
+        return _done(fb, strict)
+    if not callable(fn):
+        fb = Feedback(False, "type", name, f"expected a function (def or lambda), got {type(fn).__name__}")
+        return _done(fb, strict)
+    cases = list(cases)
+    for i, (sizes, g, output, loss) in enumerate(cases):
+        net, x, Y = _backprop_case(i, sizes, g, output, loss, B)
+        where = f"{_describe_case(sizes, g, output, loss, B)}, case {i + 1} of {len(cases)}"
+        want = _params(backward(net, forward(net, x), Y), net.L)
+        try:
+            result = fn(net, forward(net, x), Y.copy())
+        except Exception as err:  # the reader's code: any error is feedback, not a crash
+            msg = f"raised {type(err).__name__}: {err} — {where}; {_raised_hint(err)}"
+            return _done(Feedback(False, "raised", name, msg), strict)
+        got = _params(result, net.L)
+        if got is None:
+            msg = (
+                "the result has no grad_W[1..L] and grad_b[1..L] of numbers — return "
+                f"Gradients(grad_a, grad_h, grad_W, grad_b) with slot 0 None — {where}"
+            )
+            return _done(Feedback(False, "type", name, msg), strict)
+        if not _same_all(got, want, rtol, atol):
+            hint = _diagnose_backprop(net, forward(net, x), Y, got, want, rtol, atol)
+            reason = "mistake" if hint in _BACKPROP_BUGS.values() else "different"
+            return _done(Feedback(False, reason, name, f"{hint} — {where}"), strict)
+    depths = sorted({len(sizes) - 1 for sizes, *_ in cases})
+    return Feedback(
+        True, "correct", name, f"correct on all {len(cases)} networks (depths {depths[0]}–{depths[-1]})."
+    )

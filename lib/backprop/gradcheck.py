@@ -110,7 +110,8 @@ def numerical_jacobian(
 
     The rows are numerical gradients (Jacobian convention: a gradient is the
     transpose of a row).  X and f(X) are flattened in `order` ('C' row by row,
-    'F' column by column — the Ensimag slides stack a matrix by rows).
+    'F' column by column — the Ensimag slides stack a matrix's columns, the
+    neurons' weight vectors ω_1, ω_2, ..., so use 'F' for their ∂f/∂W).
 
     Parameters
     ----------
