@@ -36,7 +36,8 @@ must equal the kernel's to 1e-9 relative (the check's relative error, rounding n
 * keyboard: focus the weight slider, ArrowRight ×4.  The weight must increase and the notebook's
   active cell stay put (in command mode JupyterLab binds ArrowRight to "next heading", and took
   the key before the fix in explorer_view.js); Tab must move the focus to the explorer's next
-  control.  ArrowDown on the weight menu picks another weight, not another cell;
+  control; "A" on the slider must not insert a cell, nor Ctrl+A in the state field select every
+  cell.  ArrowDown on the weight menu picks another weight, not another cell;
 * mouse: a click at three quarters of the weight slider (≈ 2 on [-4, 4]), and another activation
   picked from the "hidden g" menu (Playwright's select_option, what a mouse pick fires);
 * chapter 9's ipywidgets IntSlider "epoch": ArrowLeft ×2 on its handle; the kernel's
@@ -533,6 +534,21 @@ def drive_explorer(nb: LabNotebook, var: str) -> None:
         f"not {after_tab or 'something outside the explorer'}"
     )
     assert nb.state()["active"] == active, f"{nb.name}, {var}: Tab moved the notebook's active cell"
+    # Command-mode letters do nothing to the notebook from a control ("A" inserts a cell above),
+    # and Ctrl+A in the state field selects its text, not every cell.
+    n_cells = len(nb.state()["cells"])
+    slider.focus()
+    page.keyboard.press("a")
+    state_field = root.locator(".bpx-state-text")
+    state_field.focus()  # which selects the text: collapse the selection, then Ctrl+A
+    state_field.evaluate("(e) => e.setSelectionRange(0, 0)")
+    page.keyboard.press("Control+a")
+    assert len(nb.state()["cells"]) == n_cells, f"{nb.name}, {var}: 'A' on the slider inserted a cell"
+    selected = state_field.evaluate("(e) => e.selectionEnd - e.selectionStart === e.value.length")
+    marked = page.locator(".jp-Notebook .jp-Cell.jp-mod-selected").count()
+    assert selected and marked <= 1, (
+        f"{nb.name}, {var}: Ctrl+A in the state field selected {marked} cells, not its text"
+    )
     moved = assert_kernel_equals_page(nb, var, root, "after ArrowRight ×4 on the weight slider")
     assert moved["w"] > before["w"], f"{nb.name}, {var}: the kernel's weight did not increase"
 

@@ -1022,16 +1022,26 @@ export class Explorer {
  * `document` (ipywidgets' text fields call stopPropagation on keydown); a native control cannot
  * prevent its own key, so the explorer stops the event here, in the bubbling phase, after the
  * control has seen it and with its default action (the slider's step) intact.
- * Left to JupyterLab and the browser: Tab (focus moves on), Escape, Shift+Enter (run the cell)
- * and any Ctrl/⌘/Alt chord (save, undo…).  (Lumino's `data-lm-suppress-shortcuts` attribute
- * would also work, but it silences every shortcut, Shift+Enter and Ctrl+S included.)  In the HTML
- * book nothing listens for these keys above the explorer, so nothing changes there.
+ * Left to JupyterLab and the browser: Tab (focus moves on), Escape, Enter with a modifier (run
+ * the cell) and Ctrl/⌘/Alt chords (save, command palette…) — except those a control uses itself
+ * or that would edit the notebook from it: select all (the state field), arrows, Home/End,
+ * PageUp/PageDown, Backspace/Delete (JupyterLab moves or merges cells on Ctrl+Shift+arrows and
+ * Ctrl+Backspace).  (Lumino's `data-lm-suppress-shortcuts` attribute would also work, but it
+ * silences every shortcut, Shift+Enter and Ctrl+S included.)  In the HTML book nothing listens
+ * for these keys above the explorer, so nothing changes there.
  */
+const CONTROL_KEYS = /^(Arrow|Page|Home$|End$|Backspace$|Delete$|a$|A$)/;
+
+function leaveToJupyterLab(e) {
+  if (e.key === "Tab" || e.key === "Escape") return true;
+  const chord = e.ctrlKey || e.metaKey || e.altKey;
+  if (e.key === "Enter") return chord || e.shiftKey;
+  return chord && !CONTROL_KEYS.test(e.key);
+}
+
 function keepKeysFromJupyterLab(el) {
   const onKeydown = (e) => {
-    if (e.target === el || e.key === "Tab" || e.key === "Escape") return;
-    if (e.ctrlKey || e.metaKey || e.altKey || (e.shiftKey && e.key === "Enter")) return;
-    e.stopPropagation();
+    if (e.target !== el && !leaveToJupyterLab(e)) e.stopPropagation();
   };
   el.addEventListener("keydown", onKeydown);
   return () => el.removeEventListener("keydown", onKeydown);
