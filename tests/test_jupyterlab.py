@@ -468,7 +468,7 @@ def assert_kernel_equals_page(nb: LabNotebook, var: str, root, what: str) -> dic
     assert _close(seen["readouts"]["loss"], shown["values"]["loss"]), (
         f"{where}: kernel loss {seen['readouts']['loss']}, page {shown['values']['loss']}"
     )
-    # Every other number the page shows that depends only on W, x and the target, too.
+    # And every other number the explorer shows (its panels off screen caught up first).
     compared = 0
     for key, value in shown["values"].items():
         if key.startswith("check.rel"):
