@@ -14,11 +14,11 @@ BUILD := _build/html
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 JS_TESTS = $(sort $(shell find tests/js -type f \( -name '*.test.mjs' -o -name '*.test.js' -o -name '*.test.cjs' \) 2>/dev/null))
 
-.PHONY: help book test lint pytest nbval build browser js assets chromium clean
+.PHONY: help book test lint pytest nbval build browser lab js assets chromium clean
 
 help:
 	@echo "make book   build the book into $(BUILD) (open $(BUILD)/index.html)"
-	@echo "make test   run every test (lint, pytest, nbval, strict build, browser, node)"
+	@echo "make test   run every test (lint, pytest, nbval, strict build, browser, JupyterLab, node)"
 	@echo "$(BIN)/jupyter lab   open the chapters with live widgets (after make book)"
 
 # --- environments ------------------------------------------------------------------------------
@@ -72,6 +72,7 @@ test: $(VENV)/.dev-installed node_modules/.package-lock.json chromium
 	$(MAKE) nbval
 	$(MAKE) build
 	$(MAKE) browser
+	$(MAKE) lab
 	$(MAKE) js
 
 lint:
@@ -80,7 +81,7 @@ lint:
 
 # The lib's tests and the repository checks (committed notebooks carry no outputs).
 pytest:
-	$(BIN)/pytest -m "not browser" tests
+	$(BIN)/pytest -m "not browser and not jupyterlab" tests
 
 # Every chapter in a fresh kernel; outputs are not compared (they are not stored), errors fail.
 nbval:
@@ -88,6 +89,11 @@ nbval:
 
 browser:
 	$(BIN)/pytest -m browser tests/test_browser.py tests/test_browser_explorers.py tests/test_browser_controls.py
+
+# Chapters run in a real JupyterLab (its own server on 127.0.0.1, headless Chromium): no errors,
+# explorer and ipywidgets changes reach the kernel, the keyboard moves sliders, not the notebook.
+lab:
+	$(BIN)/pytest -m jupyterlab tests/test_jupyterlab.py
 
 js:
 	$(if $(JS_TESTS),node --test $(JS_TESTS),@echo "no JavaScript tests under tests/js")

@@ -4,6 +4,8 @@ Tolerances: the widgets call the same lib functions with the same seeds, so the 
 numbers agree with an independent call to rtol 1e-12 (float64, same operations).
 """
 
+import re
+
 import backprop as bp
 import numpy as np
 import pytest
@@ -147,3 +149,26 @@ def test_sweep_animation_respects_the_embed_limit(boundary, caplog):
     html = widgets.sweep_animation(boundary, "epoch", [0, 1, 2, 3], dpi=30, embed_limit_mb=0.002)
     assert html.data.count("data:image/png;base64") < 4
     assert "embed_limit" in caplog.text
+
+
+def test_sweep_animation_references_no_remote_url(boundary):
+    # matplotlib's HTMLWriter links Font Awesome on a CDN: offline that is a failed request (a
+    # console error in JupyterLab) and blank buttons.  The player must be self-contained.
+    text = widgets.sweep_animation(boundary, "epoch", [0, 1], dpi=30).data
+    assert re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}/", text, re.I) == []
+    assert re.findall(r"https?://", text, re.I) == []
+    assert "<link" not in text and 'class="fa ' not in text
+    # Every player button still has a name for screen readers and a visible glyph.
+    buttons = re.findall(
+        r'<button title="[^"]+" aria-label="([^"]+)"[^>]*>\s*<span aria-hidden="true">(.+?)</span>', text
+    )
+    assert len(buttons) == text.count("<button") == 9
+    assert all(name and glyph.strip() for name, glyph in buttons)
+    assert len({glyph for _, glyph in buttons}) == 9  # no two buttons look the same
+
+
+def test_sweep_player_refuses_an_icon_it_cannot_draw():
+    with pytest.raises(RuntimeError, match="fa-rocket"):
+        widgets._self_contained_player('<button aria-label="x"><i class="fa fa-rocket"></i></button>')
+    with pytest.raises(RuntimeError, match="https://cdn.example.org"):
+        widgets._self_contained_player('<script src="https://cdn.example.org/x.js"></script>')

@@ -20,6 +20,7 @@ a small matplotlib animation of the same figure over a sweep of one control.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -402,6 +403,42 @@ def vanishing_gradients_widget(
 
 # ------------------------------------------------------------------ the static result
 
+# matplotlib's HTMLWriter links Font Awesome 4.4 from a CDN for the icons of the player's buttons:
+# offline (a reader's JupyterLab without network, the HTML book) that is a failed request and
+# empty buttons.  The player is made self-contained instead: the CDN <link> goes, and each icon
+# becomes a Unicode glyph from fonts every system has (the buttons keep matplotlib's aria-label
+# and title, the glyph itself is aria-hidden).
+_PLAYER_GLYPHS = {
+    "fa-minus": "\u2212",  # − decrease speed
+    "fa-fast-backward": "\u21e4",  # ⇤ first frame
+    "fa-step-backward": "\u25c1",  # ◁ previous frame
+    "fa-play fa-flip-horizontal": "\u25c0\ufe0e",  # ◀ play backwards (text, not emoji, style)
+    "fa-pause": "\u275a\u275a",  # ❚❚ pause
+    "fa-play": "\u25b6\ufe0e",  # ▶ play
+    "fa-step-forward": "\u25b7",  # ▷ next frame
+    "fa-fast-forward": "\u21e5",  # ⇥ last frame
+    "fa-plus": "+",  # increase speed
+}
+_REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>\s*", re.I)
+_ICON = re.compile(r'<i class="fa ([^"]*)"></i>')
+_REMOTE_URL = re.compile(r"https?://[^\s\"'<>]*", re.I)
+
+
+def _self_contained_player(player: str) -> str:
+    """HTMLWriter's player without its CDN stylesheet: icon fonts replaced by Unicode glyphs."""
+
+    def glyph(m: re.Match) -> str:
+        icon = m.group(1).strip()
+        if icon not in _PLAYER_GLYPHS:
+            raise RuntimeError(f"matplotlib's player has an icon this lib does not know: fa {icon}")
+        return f'<span aria-hidden="true">{_PLAYER_GLYPHS[icon]}</span>'
+
+    player = _ICON.sub(glyph, _REMOTE_LINK.sub("", player))
+    remote = _REMOTE_URL.search(player)
+    if remote:  # a newer matplotlib links something else: fail here, not as a request offline
+        raise RuntimeError(f"matplotlib's player still references {remote.group(0)!r}")
+    return player
+
 
 def sweep_animation(
     widget: _PlotWidget,
@@ -418,7 +455,8 @@ def sweep_animation(
 
     Sets `widget.<control>.value` to each value in turn (the widget recomputes through the
     lib, as when a reader moves the slider), grabs each frame with matplotlib's HTMLWriter
-    (the writer behind FuncAnimation.to_jshtml), then puts the control back.
+    (the writer behind FuncAnimation.to_jshtml), then puts the control back.  The player is
+    self-contained: no Font Awesome from a CDN (its buttons show Unicode glyphs), no remote URL.
 
     Parameters
     ----------
@@ -450,7 +488,7 @@ def sweep_animation(
                 for value in values:
                     ctrl.value = value
                     writer.grab_frame()
-            player = path.read_text()
+            player = _self_contained_player(path.read_text())
     finally:
         ctrl.value = original
         widget._quiet = False

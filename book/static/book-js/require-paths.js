@@ -21,6 +21,9 @@
       // embed-amd.js names itself with this module id and derives from its resolved URL the
       // folder of its icon fonts; without the entry they are looked up next to the page.
       "@jupyter-widgets/html-manager/dist": offline + "html-manager",
+      // The same for the bundled module of that name, which resolves the Font Awesome 5 fonts of
+      // the controls' icons (ipywidgets' Play buttons) from its own URL.
+      "@jupyter-widgets/html-manager": offline + "html-manager/html-manager",
     },
   });
   // Read by embed-amd.js as the base URL of its bundled assets (webpack's public path).
