@@ -1,6 +1,6 @@
 """The book's local Sphinx extension (loaded through _config.yml's `sphinx: local_extensions`).
 
-Four small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
+Five small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
 
 * config-inited: copy the pinned JavaScript assets into book/assets/ (see copy_assets.py) before
   Sphinx checks `html_static_path`, so `jupyter-book build .` works right after `npm ci`.
@@ -8,6 +8,9 @@ Four small fixes for an offline Jupyter Book 1 build, each found in headless Chr
   math, because widget labels and HTMLMath values are typeset by MathJax.
 * html-page-context: notebook outputs that link a CDN (matplotlib's to_jshtml animations link
   Font Awesome 4) get the local copy instead (CDN_TO_LOCAL).
+* html-page-context: myst-nb's "Show code cell source" toggles lose their aria-label="Toggle hidden
+  content", which contradicts the visible text (axe-core: label-content-name-mismatch); their
+  name is then the visible "Show code cell source" / "Hide code cell source".
 * html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
   script reaches a page's script_files twice (once with filename None, once with ""), and the
   second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
@@ -56,6 +59,22 @@ def _localize_cdn_links(app: Sphinx, pagename: str, templatename, context, doctr
     context["body"] = body
 
 
+# Third-party markup in a page's body, and its accessible replacement.
+BODY_A11Y_FIXES = {
+    # myst_nb/sphinx_.py (hide-input cells): the name should be the summary's visible text.
+    '<summary aria-label="Toggle hidden content">': "<summary>",
+}
+
+
+def _fix_body_markup(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    body = context.get("body")
+    if not body:
+        return
+    for old, new in BODY_A11Y_FIXES.items():
+        body = body.replace(old, new)
+    context["body"] = body
+
+
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if not scripts:
@@ -73,5 +92,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _copy_assets, priority=100)
     app.connect("html-page-context", _math_for_widget_pages, priority=100)  # before sphinx.ext.mathjax (500)
     app.connect("html-page-context", _localize_cdn_links)
+    app.connect("html-page-context", _fix_body_markup)
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -170,8 +170,13 @@ class BookPage:
         return path
 
 
-def open_book_page(browser, book_dir: Path, rel: str, color_scheme: str = "light") -> BookPage:
-    """Open `rel` (e.g. "chapters/01_feedforward_networks.html") offline; return it, ready."""
+def open_book_page(
+    browser, book_dir: Path, rel: str, color_scheme: str = "light", wait: bool = True
+) -> BookPage:
+    """Open `rel` (e.g. "chapters/01_feedforward_networks.html") offline; return it, ready.
+
+    With wait=False it returns as soon as navigation starts, so that several pages can load at
+    once; then call `visit.page.wait_for_load_state("load")` and `visit.ready()` on each."""
     context = browser.new_context(
         color_scheme=color_scheme, viewport={"width": 1280, "height": 900}, service_workers="block"
     )
@@ -193,8 +198,8 @@ def open_book_page(browser, book_dir: Path, rel: str, color_scheme: str = "light
         "requestfailed",
         lambda r: r.url.startswith(LOCAL_SCHEMES) and visit.failed_requests.append(f"{r.url}: {r.failure}"),
     )
-    page.goto((book_dir / rel).as_uri(), wait_until="load")
-    return visit.ready()
+    page.goto((book_dir / rel).as_uri(), wait_until="load" if wait else "commit")
+    return visit.ready() if wait else visit
 
 
 # --- pytest fixtures (re-exported by tests/conftest.py) ------------------------------------------

@@ -149,6 +149,32 @@ def test_feedback_bool_and_html():
     assert "#009E73" in ok._repr_html_()
 
 
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two #RRGGBB colours."""
+
+    def lum(c):
+        r, g, b = (int(c[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_feedback_box_contrast():
+    """Every status: the box sets its own background and text colour, both ≥ 4.5:1 (WCAG AA)."""
+    import re
+
+    for fb in (check(E, E), check(-E, E), check(None, E)):
+        html = fb._repr_html_()
+        box = re.search(r'<div [^>]*style="[^"]*background: (#\w{6}); color: (#\w{6});', html)
+        verdict = re.search(r'<strong style="color: (#\w{6});">', html)
+        assert box and verdict, html
+        background, text = box.groups()
+        assert _contrast(text, background) >= 4.5
+        assert _contrast(verdict.group(1), background) >= 4.5, (fb.status, verdict.group(1), background)
+
+
 def test_expected_must_be_numeric():
     with pytest.raises(TypeError, match="expected must be"):
         check(1.0, "one")

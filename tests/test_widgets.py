@@ -39,6 +39,10 @@ def test_training_widget_structure(trainer):
     assert trainer.figure is trainer.plot.fig
     assert trainer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     assert trainer.image in trainer.children and trainer.note is trainer.children[0]
+    # the caption right after the image is its text alternative (book/static/book-js/widget-a11y.js)
+    kids = list(trainer.children)
+    assert kids[kids.index(trainer.image) + 1] is trainer.caption
+    assert "backprop-alt-text" in trainer.caption._dom_classes and trainer.caption.value
     assert set(trainer.methods) == {"GD", "SGD", "mini-batch"}
 
 
@@ -141,6 +145,8 @@ def test_sweep_animation_is_small_and_restores_the_control(boundary):
     assert text.count('<img id="_anim_img') == 1  # no alt unless asked for
     with_alt = widgets.sweep_animation(boundary, "epoch", [0, 3], dpi=30, alt='regions "grow"').data
     assert '<img alt="regions &quot;grow&quot;" id="_anim_img' in with_alt
+    # the player's frame slider is named (its buttons already are)
+    assert text.count('class="anim-slider" aria-label="frame of the sweep of epoch"') == 1
     assert boundary.epoch.value == 2
     assert "epoch 2:" in boundary.plot.ax.get_title()
 

@@ -40,8 +40,15 @@ import numpy as np
 
 __all__ = ["Exercise", "ExerciseFailed", "Feedback", "check", "check_backprop", "check_function"]
 
-# Okabe–Ito: bluish green for right, vermillion for wrong, grey for not attempted.
+# Okabe–Ito: bluish green for right, vermillion for wrong, grey for not attempted (the box's
+# left border).  The verdict's words use darker shades of the same hues, and the box brings its
+# own light background and text colour, so the text keeps ≥ 4.5:1 (WCAG AA) wherever the box is
+# shown: on the book's white page, on the light slab its dark mode puts outputs on, or in a dark
+# JupyterLab.
 _COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not attempted": "#767676"}
+_TEXT_COLOURS = {"correct": "#006B4F", "wrong": "#A84800", "not attempted": "#595959"}
+_BACKGROUNDS = {"correct": "#EEF8F4", "wrong": "#FDF1E9", "not attempted": "#F3F3F3"}
+_TEXT = "#1F1F1F"
 _MARKS = {"correct": "✓", "wrong": "✗", "not attempted": "…"}
 
 # A relative error below this (but above the tolerance) is reported as "close".
@@ -90,12 +97,15 @@ class Feedback(NamedTuple):
         return self.text
 
     def _repr_html_(self) -> str:
-        colour = _COLOURS[self.status]
+        status = self.status
+        verdict = f"{_MARKS[status]} {html.escape(status)}"
         return (
-            f'<div class="backprop-feedback backprop-feedback-{self.status.replace(" ", "-")}" role="status" '
-            f'style="border-left: 4px solid {colour}; padding: 0.3em 0.8em; margin: 0.3em 0;">'
-            f'<strong style="color: {colour};">{_MARKS[self.status]} {html.escape(self.status)}</strong> — '
-            f"<code>{html.escape(self.name)}</code>: {html.escape(self.message)}</div>"
+            f'<div class="backprop-feedback backprop-feedback-{status.replace(" ", "-")}" role="status" '
+            f'style="border-left: 4px solid {_COLOURS[status]}; padding: 0.3em 0.8em; margin: 0.3em 0; '
+            f'background: {_BACKGROUNDS[status]}; color: {_TEXT};">'
+            f'<strong style="color: {_TEXT_COLOURS[status]};">{verdict}</strong> — '
+            f'<code style="color: inherit;">{html.escape(self.name)}</code>: '
+            f"{html.escape(self.message)}</div>"
         )
 
     def raise_if_wrong(self) -> Feedback:

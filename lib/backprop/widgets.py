@@ -112,7 +112,11 @@ class _PlotWidget(widgets.VBox):
         self.add_class(PYTHON_WIDGET_CLASS)
         self.note = _note(LIVE_NOTE)
         self.image = widgets.Image(format="png")
+        # The caption is the image's text alternative.  html-manager renders an Image as a bare
+        # <img> (no alt, and a `tooltip` would throw there), so the book names it from the caption
+        # next to it: book/static/book-js/widget-a11y.js looks for this class.
         self.caption = widgets.HTML()
+        self.caption.add_class("backprop-alt-text")
         self._quiet = False  # True while an animation drives the controls: no PNG, no caption
         for control in controls:
             control.observe(self._on_change, names="value")
@@ -502,4 +506,11 @@ def sweep_animation(
         player = player.replace(
             '<img id="_anim_img', f'<img alt="{html.escape(alt, quote=True)}" id="_anim_img', 1
         )
+    # The player's frame slider has no label of its own (its buttons do): name it.
+    label = html.escape(
+        f"frame of the sweep of {getattr(ctrl, 'description', control) or control}", quote=True
+    )
+    player = player.replace(
+        'type="range" class="anim-slider"', f'type="range" class="anim-slider" aria-label="{label}"', 1
+    )
     return HTML(f'<p class="backprop-sweep-caption">{html.escape(text)}</p>\n{player}')

@@ -340,7 +340,12 @@ function makeBars(ex, parent) {
     const n = spec.n;
     const box = html("div", { class: "bpx-bar" }, wrap);
     html("div", { class: "bpx-bar-title" }, box, spec.title);
-    const root = svg("svg", { viewBox: `0 0 ${barW * 2 + 64} ${n * rowH + 2}`, width: barW * 2 + 64, height: n * rowH + 2 }, box);
+    // role="group", not "img": an image's children are hidden from screen readers, and the
+    // unit numbers and values are the chart's text.
+    const root = svg("svg", {
+      viewBox: `0 0 ${barW * 2 + 64} ${n * rowH + 2}`, width: barW * 2 + 64, height: n * rowH + 2,
+      role: "group", "aria-label": `${spec.title}: one bar and value per unit`,
+    }, box);
     svg("line", { x1: 12 + barW, x2: 12 + barW, y1: 0, y2: n * rowH + 2, class: "bpx-axis" }, root);
     // The bars are drawn as two <path>s, one per sign (as the network's edges are): a slider step
     // rewrites two `d` attributes instead of x, width and class of every bar's <rect>.  A bar of
@@ -417,7 +422,10 @@ function makeHeatmap(ex, parent) {
     // W_k with the lecture's unit numbers: row i (unit i of layer k), column j (unit j of layer k−1).
     const hx = 30;
     const hy = 14;
-    const r1 = svg("svg", { width: hx + np * cw + 4, height: hy + nk * ch + 4, viewBox: `0 0 ${hx + np * cw + 4} ${hy + nk * ch + 4}` }, w1);
+    const r1 = svg("svg", {
+      width: hx + np * cw + 4, height: hy + nk * ch + 4, viewBox: `0 0 ${hx + np * cw + 4} ${hy + nk * ch + 4}`,
+      role: "group", "aria-label": `W${sub(k)}: one cell per weight, row i, column j; click a cell to choose its weight`,
+    }, w1);
     for (let j = 0; j < np; j++) {
       svg("text", { x: hx + j * cw + cw / 2 - 1, y: hy - 4, class: "bpx-idx", "text-anchor": "middle" }, r1).textContent = `j = ${unitNumber(j)}`;
     }
@@ -429,7 +437,11 @@ function makeHeatmap(ex, parent) {
     html("div", { class: "bpx-bar-title" }, w2, `∇W${sub(k)} = ∇a${sub(k)} · h${sub(k - 1)}ᵀ`);
     const ox = cw + 10;
     const oy = ch + 10;
-    const r2 = svg("svg", { width: ox + np * cw + 4, height: oy + nk * ch + 4, viewBox: `0 0 ${ox + np * cw + 4} ${oy + nk * ch + 4}` }, w2);
+    const r2 = svg("svg", {
+      width: ox + np * cw + 4, height: oy + nk * ch + 4, viewBox: `0 0 ${ox + np * cw + 4} ${oy + nk * ch + 4}`,
+      role: "group",
+      "aria-label": `∇W${sub(k)} = ∇a${sub(k)} · h${sub(k - 1)}ᵀ: the row h${sub(k - 1)}ᵀ, the column ∇a${sub(k)} and their product, one cell per weight; click a cell to choose its weight`,
+    }, w2);
     const hRow = grid(r2, ox, 2, 1, np, (i, j) => `h:${k - 1}:${j}`, 0, (i, j) => unitName("h", k - 1, j))[0];
     const gCol = grid(r2, 2, oy, nk, 1, (i) => `ga:${k}:${i}`, 0, (i) => `∂L/∂${label("a", k, i)}`).map((row) => row[0]);
     const gW = grid(r2, ox, oy, nk, np, (i, j) => `gW:${k}:${i}:${j}`, k, (i, j) => `∂L/∂${weightName([k, i, j])}`);
@@ -443,7 +455,8 @@ function makeHeatmap(ex, parent) {
     list.forEach((c, n) => {
       const v = vals[n];
       setAttr(c.rect, "class", `bpx-cell ${sign(v)}${c.sel ? " bpx-cell-sel" : ""}`);
-      setAttr(c.rect, "fill-opacity", shade(0.08 + (0.6 * Math.abs(v)) / scale));
+      // At most 0.45, as the diagram's nodes: the number on the cell keeps ≥ 4.5:1 in dark mode.
+      setAttr(c.rect, "fill-opacity", shade(0.08 + (0.37 * Math.abs(v)) / scale));
       show(c.t, v, c.key);
     });
   }
