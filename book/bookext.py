@@ -1,6 +1,6 @@
 """The book's local Sphinx extension (loaded through _config.yml's `sphinx: local_extensions`).
 
-Five small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
+Six small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
 
 * config-inited: copy the pinned JavaScript assets into book/assets/ (see copy_assets.py) before
   Sphinx checks `html_static_path`, so `jupyter-book build .` works right after `npm ci`.
@@ -11,12 +11,16 @@ Five small fixes for an offline Jupyter Book 1 build, each found in headless Chr
 * html-page-context: myst-nb's "Show code cell source" toggles lose their aria-label="Toggle hidden
   content", which contradicts the visible text (axe-core: label-content-name-mismatch); their
   name is then the visible "Show code cell source" / "Hide code cell source".
+* build-finished: the sidebar's fold toggles (a chevron alone) get an accessible name.
 * html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
   script reaches a page's script_files twice (once with filename None, once with ""), and the
   second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 from copy_assets import AssetsMissing, copy_assets
 from sphinx.application import Sphinx
@@ -88,10 +92,32 @@ def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) 
     scripts[:] = unique  # in place: the builder renders this very list
 
 
+# The theme's sidebar folds a chapter's sections in <details><summary>, and the summary holds only
+# a chevron icon: no accessible name (axe-core: summary-name, serious).  The sidebar is rendered
+# inside the page template, after html-page-context, so its written HTML is patched.
+_NAV_TOGGLE = re.compile(
+    r'(<a class="reference internal" href="[^"]*">([^<]*)</a><details>)<summary>'
+    r'(<span class="toctree-toggle" role="presentation">)'
+)
+
+
+def _name_nav_toggles(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = _NAV_TOGGLE.sub(
+            lambda m: f'{m[1]}<summary aria-label="sections of {m[2].strip()}">{m[3]}', text
+        )
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _copy_assets, priority=100)
     app.connect("html-page-context", _math_for_widget_pages, priority=100)  # before sphinx.ext.mathjax (500)
     app.connect("html-page-context", _localize_cdn_links)
     app.connect("html-page-context", _fix_body_markup)
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
+    app.connect("build-finished", _name_nav_toggles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
