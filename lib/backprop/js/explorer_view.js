@@ -1010,11 +1010,12 @@ export class Explorer {
   }
 }
 
-/** anywidget entry point. */
+/** anywidget entry point (an explorer's view; backprop.explorers.Explorer calls it through
+ * the ExplorerLibrary widget, whose `initialize` exports it to host.getWidget). */
 function render({ model, el }) {
   const ex = new Explorer(model, el);
   el.__bpx = ex; // for tests and the benchmark
   return () => ex.destroy();
 }
 
-export default { render };
+export default { initialize: () => ({ render }), render };
