@@ -139,7 +139,6 @@ def library() -> ExplorerLibrary:
     return _LIBRARY
 
 
-
 class Explorer(anywidget.AnyWidget):
     """A small network, its forward and backward pass, drawn live in the browser.
 
