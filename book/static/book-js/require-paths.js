@@ -21,6 +21,14 @@
       // embed-amd.js names itself with this module id and derives from its resolved URL the
       // folder of its icon fonts; without the entry they are looked up next to the page.
       "@jupyter-widgets/html-manager/dist": offline + "html-manager",
+      // The other modules embed-amd.js defines by name do the same with their own URL (their CSS
+      // links the same fonts): without these entries a deferred embed-amd.js looks for them in
+      // <page folder>/@jupyter-widgets/.  They are never fetched (embed-amd.js defines them).
+      "@jupyter-widgets/base": offline + "html-manager/base",
+      "@jupyter-widgets/controls": offline + "html-manager/controls",
+      "@jupyter-widgets/base7": offline + "html-manager/base7",
+      "@jupyter-widgets/controls7": offline + "html-manager/controls7",
+      "@jupyter-widgets/html-manager": offline + "html-manager/html-manager",
     },
   });
   // Read by embed-amd.js as the base URL of its bundled assets (webpack's public path).
