@@ -207,6 +207,9 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
   const root = svg("svg", {
     viewBox: `0 0 ${width} ${height}`,
     class: "bpx-net",
+    // Never narrower than 0.95 of its own units: its 11 px labels stay ≥ 10 px on a phone (the
+    // panel scrolls sideways instead, explorer.css).
+    style: `--bpx-min-w: ${Math.round(width * 0.95)}px`,
     role: "group",
     "aria-label": paths ? "paths from the chosen unit to the loss" : "network diagram; click an edge to select its weight",
   }, parent);
