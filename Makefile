@@ -87,7 +87,7 @@ nbval:
 	$(if $(CHAPTERS),$(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env $(CHAPTERS),@echo "no chapter notebooks yet")
 
 browser:
-	$(BIN)/pytest -m browser tests/test_browser.py tests/test_browser_explorers.py
+	$(BIN)/pytest -m browser tests/test_browser.py tests/test_browser_explorers.py tests/test_browser_pages.py
 
 js:
 	$(if $(JS_TESTS),node --test $(JS_TESTS),@echo "no JavaScript tests under tests/js")
