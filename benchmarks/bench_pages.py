@@ -21,6 +21,7 @@ per page; Lighthouse desktop performance ≥ 90 on the heaviest page; last widge
     python benchmarks/bench_pages.py --lighthouse 3     # and Lighthouse on the 3 heaviest pages
     python benchmarks/bench_pages.py --lighthouse all   # ... on every page with widgets
     BACKPROP_BOOK_HTML=/tmp/old-build python benchmarks/bench_pages.py   # another build
+    python benchmarks/bench_pages.py --before /tmp/old-build   # both, loads alternating
 
 Run it on an idle machine: the times are this machine's, the bytes are not.
 """
@@ -32,6 +33,7 @@ import gzip
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -137,34 +139,42 @@ def load(browser, book: Path, rel: str) -> dict:
     return {"urls": urls, "fcp": fcp, "widgets": widgets, "views": views}
 
 
-def measure(book: Path, pages: list[str], runs: int) -> list[dict]:
+def measure(books: list[Path], pages: list[str], runs: int) -> list[list[dict]]:
+    """One row per page for each book; the books' loads alternate, so load on the machine hits
+    them alike (a before/after comparison with --before)."""
     from playwright.sync_api import sync_playwright
 
     cache: dict = {}
-    rows = []
+    tables: list[list[dict]] = [[] for _ in books]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for rel in pages:
-            loads = [load(browser, book, rel) for _ in range(runs)]
-            files = {f for f in map(file_of, loads[0]["urls"]) if f is not None}
-            html = (book / rel).read_text("utf-8")
-            fcps = [r["fcp"] for r in loads if r["fcp"] is not None]
-            widgets = [r["widgets"] for r in loads if r["widgets"] is not None]
-            rows.append(
-                {
-                    "page": rel,
-                    "requests": len(files),
-                    "raw": sum(f.stat().st_size for f in files),
-                    "gzip": sum(gzipped(f, cache) for f in files),
-                    "module": html.count(MODULE_MARKER),
-                    "views": loads[0]["views"],
-                    "fcp": statistics.median(fcps) if fcps else None,
-                    "widgets": statistics.median(widgets) if widgets else None,
-                    "heaviest": sorted(((gzipped(f, cache), f) for f in files), reverse=True)[:3],
-                }
-            )
+            loads: list[list[dict]] = [[] for _ in books]
+            for _ in range(runs):
+                for n, book in enumerate(books):
+                    loads[n].append(load(browser, book, rel))
+            for n, book in enumerate(books):
+                tables[n].append(_row(book, rel, loads[n], cache))
         browser.close()
-    return rows
+    return tables
+
+
+def _row(book: Path, rel: str, loads: list[dict], cache: dict) -> dict:
+    files = {f for f in map(file_of, loads[0]["urls"]) if f is not None}
+    html = (book / rel).read_text("utf-8")
+    fcps = [r["fcp"] for r in loads if r["fcp"] is not None]
+    widgets = [r["widgets"] for r in loads if r["widgets"] is not None]
+    return {
+        "page": rel,
+        "requests": len(files),
+        "raw": sum(f.stat().st_size for f in files),
+        "gzip": sum(gzipped(f, cache) for f in files),
+        "module": html.count(MODULE_MARKER),
+        "views": loads[0]["views"],
+        "fcp": statistics.median(fcps) if fcps else None,
+        "widgets": statistics.median(widgets) if widgets else None,
+        "heaviest": sorted(((gzipped(f, cache), f) for f in files), reverse=True)[:3],
+    }
 
 
 def free_port() -> int:
@@ -187,72 +197,62 @@ def lighthouse(book: Path, pages: list[str]) -> dict[str, dict]:
     try:
         time.sleep(1.0)
         for rel in pages:
-            profile = tempfile.mkdtemp(prefix="bench-pages-chrome-")
-            flags = " ".join(["--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}"])
-            try:
-                proc = subprocess.run(
-                    [
-                        "node",
-                        str(LIGHTHOUSE),
-                        f"http://127.0.0.1:{port}/{rel}",
-                        f"--chrome-path={CHROMIUM}",
-                        f"--chrome-flags={flags}",
-                        "--preset=desktop",
-                        "--only-categories=performance",
-                        "--output=json",
-                        "--quiet",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    timeout=300,
-                )
-            finally:
-                shutil.rmtree(profile, ignore_errors=True)
-            if proc.returncode != 0:
-                print(f"lighthouse failed on {rel}: {proc.stderr[-500:]}", file=sys.stderr)
-                continue
-            report = json.loads(proc.stdout)
-            audits = report["audits"]
-            out[rel] = {
-                "score": round(100 * (report["categories"]["performance"]["score"] or 0)),
-                "lcp": audits["largest-contentful-paint"]["numericValue"],
-                "tbt": audits["total-blocking-time"]["numericValue"],
-                "fcp": audits["first-contentful-paint"]["numericValue"],
-            }
+            for attempt in range(2):  # Lighthouse fails now and then (NO_FCP, protocol timeouts)
+                got = _lighthouse_once(f"http://127.0.0.1:{port}/{rel}")
+                if isinstance(got, dict):
+                    out[rel] = got
+                    break
+                print(f"lighthouse failed on {rel} (attempt {attempt + 1}): {got}", file=sys.stderr)
     finally:
         server.terminate()
         server.wait(timeout=10)
     return out
 
 
+def _lighthouse_once(url: str) -> dict | str:
+    """One Lighthouse run: its scores, or the reason it failed (its Chromium is always stopped)."""
+    profile = tempfile.mkdtemp(prefix="bench-pages-chrome-")
+    flags = " ".join(["--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}"])
+    cmd = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        f"--chrome-path={CHROMIUM}",
+        f"--chrome-flags={flags}",
+        "--preset=desktop",
+        "--only-categories=performance",
+        "--output=json",
+        "--quiet",
+    ]
+    # Its own process group, so that a run that hangs is stopped with the Chromium it launched.
+    pipe = subprocess.PIPE
+    proc = subprocess.Popen(cmd, stdout=pipe, stderr=pipe, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.communicate()
+        return "timed out after 180 s"
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if proc.returncode != 0:
+        return stderr.strip()[-300:]
+    report = json.loads(stdout)
+    audits = report["audits"]
+    return {
+        "score": round(100 * (report["categories"]["performance"]["score"] or 0)),
+        "lcp": audits["largest-contentful-paint"]["numericValue"],
+        "tbt": audits["total-blocking-time"]["numericValue"],
+        "fcp": audits["first-contentful-paint"]["numericValue"],
+    }
+
+
 def fmt_ms(v) -> str:
     return "-" if v is None else f"{v:.0f}"
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="loads per page for the timings")
-    parser.add_argument(
-        "--lighthouse", default="0", help="Lighthouse on the N heaviest pages, or 'all' widget pages"
-    )
-    parser.add_argument("--heaviest", action="store_true", help="also list each page's 3 largest files")
-    parser.add_argument("pages", nargs="*", help="pages to measure (default: every page)")
-    args = parser.parse_args(argv)
-    if not (BOOK / "intro.html").is_file():
-        print(f"no built book in {BOOK}: run `make build` first", file=sys.stderr)
-        return 1
-    pages = args.pages or book_pages(BOOK)
-    rows = measure(BOOK, pages, args.runs)
-    lh: dict[str, dict] = {}
-    if args.lighthouse != "0":
-        by_weight = sorted(rows, key=lambda r: r["gzip"], reverse=True)
-        if args.lighthouse == "all":
-            chosen = [r["page"] for r in by_weight if r["views"]]
-        else:
-            chosen = [r["page"] for r in by_weight[: int(args.lighthouse)]]
-        lh = lighthouse(BOOK, chosen)
-
-    print(f"page loads, {BOOK}, headless Chromium from file:// (times: median of {args.runs})")
+def print_table(book: Path, rows: list[dict], lh: dict[str, dict], runs: int, heaviest: bool) -> None:
+    print(f"page loads, {book}, headless Chromium from file:// (times: median of {runs})")
     head = f"{'page':<40} {'reqs':>4} {'raw kB':>8} {'gzip kB':>8} {'module':>6} {'FCP ms':>6} {'widgets':>7}"
     if lh:
         head += f" {'LH perf':>7} {'LH LCP':>7} {'LH TBT':>6}"
@@ -267,9 +267,41 @@ def main(argv=None) -> int:
             blank = f" {'':>7} {'':>7} {'':>6}"
             line += f" {got['score']:>7} {got['lcp']:>7.0f} {got['tbt']:>6.0f}" if got else blank
         print(line)
-        if args.heaviest:
+        if heaviest:
             for size, f in r["heaviest"]:
-                print(f"    {size / 1e3:>8.1f} kB gz  {f.relative_to(BOOK)}")
+                print(f"    {size / 1e3:>8.1f} kB gz  {f.relative_to(book)}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="loads per page for the timings")
+    parser.add_argument(
+        "--lighthouse", default="0", help="Lighthouse on the N heaviest pages, or 'all' widget pages"
+    )
+    parser.add_argument("--heaviest", action="store_true", help="also list each page's 3 largest files")
+    parser.add_argument("--before", type=Path, help="another build, measured alternately, printed first")
+    parser.add_argument("pages", nargs="*", help="pages to measure (default: every page)")
+    args = parser.parse_args(argv)
+    books = ([args.before] if args.before else []) + [BOOK]
+    for book in books:
+        if not (book / "intro.html").is_file():
+            print(f"no built book in {book}: run `make build` first", file=sys.stderr)
+            return 1
+    pages = args.pages or book_pages(BOOK)
+    tables = measure(books, pages, args.runs)
+    rows = tables[-1]
+    lhs: list[dict[str, dict]] = [{} for _ in books]
+    if args.lighthouse != "0":
+        by_weight = sorted(rows, key=lambda r: r["gzip"], reverse=True)
+        if args.lighthouse == "all":
+            chosen = [r["page"] for r in by_weight if r["views"]]
+        else:
+            chosen = [r["page"] for r in by_weight[: int(args.lighthouse)]]
+        lhs = [lighthouse(book, chosen) for book in books]
+    for book, table, lh in zip(books, tables, lhs, strict=True):
+        print_table(book, table, lh, args.runs, args.heaviest)
+        print()
+    lh = lhs[-1]
     worst_gz = max(rows, key=lambda r: r["gzip"])
     worst_module = max(r["module"] for r in rows)
     timed = [r for r in rows if r["widgets"] is not None]
