@@ -13,6 +13,7 @@ Per page of the built book (every .html outside _static/, _sources/, _images/):
             (the last widget visible; median of --runs runs); "-" on pages without widgets
   LH perf   with --lighthouse: Lighthouse's desktop performance score (0–100), its LCP and TBT,
             over http://127.0.0.1 served by a `python -m http.server` this script starts
+            (with --gzip-server: the same server, sending text files gzipped as a web host would)
 
 Goals (issue 10, "light pages"): every page ≤ 1.0 MB gzipped; the explorer module at most once
 per page; Lighthouse desktop performance ≥ 90 on the heaviest page; last widget visible ≤ 1.5 s.
@@ -183,16 +184,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def lighthouse(book: Path, pages: list[str]) -> dict[str, dict]:
-    """Lighthouse 12 (desktop preset, performance only) on each page, served over 127.0.0.1."""
+# `python -m http.server`, but text files are sent gzipped (Content-Encoding), as a web host would.
+GZIP_SERVER = """
+import functools, gzip, http.server, sys
+TEXT = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map")
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if not path.endswith(TEXT) or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        try:
+            with open(path, "rb") as f:
+                body = gzip.compress(f.read(), 6)
+        except OSError:
+            return super().send_head()
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+        return io.BytesIO(body)
+handler = functools.partial(Handler, directory=sys.argv[2])
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), handler).serve_forever()
+"""
+
+
+def lighthouse(book: Path, pages: list[str], gzip_server: bool = False) -> dict[str, dict]:
+    """Lighthouse 12 (desktop preset, performance only) on each page, served over 127.0.0.1 by
+    `python -m http.server` (no compression), or with gzip_server by the same server sending
+    text files gzipped."""
     if not LIGHTHOUSE.is_file():
         sys.exit(f"{LIGHTHOUSE} not found: run `npm ci` (lighthouse is a devDependency)")
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(book)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if gzip_server:
+        cmd = [sys.executable, "-c", GZIP_SERVER, str(port), str(book)]
+    else:
+        cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+        cmd += ["--directory", str(book)]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = {}
     try:
         time.sleep(1.0)
@@ -279,6 +309,7 @@ def main(argv=None) -> int:
         "--lighthouse", default="0", help="Lighthouse on the N heaviest pages, or 'all' widget pages"
     )
     parser.add_argument("--heaviest", action="store_true", help="also list each page's 3 largest files")
+    parser.add_argument("--gzip-server", action="store_true", help="Lighthouse over a server that gzips")
     parser.add_argument("--before", type=Path, help="another build, measured alternately, printed first")
     parser.add_argument("pages", nargs="*", help="pages to measure (default: every page)")
     args = parser.parse_args(argv)
@@ -297,7 +328,7 @@ def main(argv=None) -> int:
             chosen = [r["page"] for r in by_weight if r["views"]]
         else:
             chosen = [r["page"] for r in by_weight[: int(args.lighthouse)]]
-        lhs = [lighthouse(book, chosen) for book in books]
+        lhs = [lighthouse(book, chosen, args.gzip_server) for book in books]
     for book, table, lh in zip(books, tables, lhs, strict=True):
         print_table(book, table, lh, args.runs, args.heaviest)
         print()
