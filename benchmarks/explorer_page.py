@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import anywidget
-from ipywidgets.embed import embed_data
+from ipywidgets.embed import dependency_state, embed_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,11 @@ def write_page(out_dir: Path, widgets=None, dark: bool = False) -> Path:
     )
     front_end = Path(anywidget.__file__).parent / "nbextension" / "index.js"
     shutil.copy2(front_end, assets / "anywidget" / "index.js")
-    data = embed_data(views=widgets, drop_defaults=False)
+    # Explorers render through the kernel's ExplorerLibrary widget (an "anywidget:<id>" reference
+    # that ipywidgets' dependency walk does not follow): its state goes in the page too.
+    extra = [w._library for w in widgets if getattr(w, "_library", None) is not None]
+    state = dependency_state(list(widgets) + extra[:1], drop_defaults=False)
+    data = embed_data(views=widgets, state=state, drop_defaults=False)
     state = json.dumps(data["manager_state"]).replace("</", "<\\/")
     mime = "application/vnd.jupyter.widget-view+json"
     views = "\n".join(

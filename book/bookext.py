@@ -1,6 +1,6 @@
 """The book's local Sphinx extension (loaded through _config.yml's `sphinx: local_extensions`).
 
-Six small fixes for an offline Jupyter Book 1 build, each found in headless Chromium:
+Small fixes for an offline, light Jupyter Book 1 build, each found in headless Chromium:
 
 * config-inited: copy the pinned JavaScript assets into book/assets/ (see copy_assets.py) before
   Sphinx checks `html_static_path`, so `jupyter-book build .` works right after `npm ci`.
@@ -12,6 +12,10 @@ Six small fixes for an offline Jupyter Book 1 build, each found in headless Chro
   content", which contradicts the visible text (axe-core: label-content-name-mismatch); their
   name is then the visible "Show code cell source" / "Hide code cell source".
 * build-finished: the sidebar's fold toggles (a chevron alone) get an accessible name.
+* html-page-context, late: the widget scripts load without blocking the first paint (`defer`:
+  they run, in order, once the page is parsed), and a page whose saved widgets are all
+  anywidgets (the explorers) gets book-js/widgets-light.js instead of html-manager's 3.6 MB
+  embed-amd.js (LIGHT_MODELS; see that file).  Pages with ipywidgets controls keep embed-amd.js.
 * html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
   script reaches a page's script_files twice (once with filename None, once with ""), and the
   second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
@@ -77,6 +81,45 @@ def _fix_body_markup(app: Sphinx, pagename: str, templatename, context, doctree)
     for old, new in BODY_A11Y_FIXES.items():
         body = body.replace(old, new)
     context["body"] = body
+# Widget models that book-js/widgets-light.js renders: anywidget's, and the layouts they refer to.
+LIGHT_MODELS = {("anywidget", "AnyModel"), ("@jupyter-widgets/base", "LayoutModel")}
+WIDGET_MANAGER = "offline/html-manager/embed-amd.js"
+LIGHT_MANAGER = "book-js/widgets-light.js"
+# Loaded after the page is parsed (defer keeps their order); the MathJax 2 shim stays as it is.
+DEFERRED = {"offline/requirejs/require.js", "book-js/require-paths.js", WIDGET_MANAGER}
+
+
+def page_widget_models(app: Sphinx, pagename: str) -> set[tuple[str, str]] | None:
+    """(model_module, model_name) of every widget saved in the page, or None without widgets."""
+    import json
+
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    env = app.env
+    if not hasattr(env, "nb_metadata") or pagename not in env.nb_metadata:
+        return None
+    saved = NbMetadataCollector.get_js_files(env, pagename).get("ipywidgets_state")
+    if not saved:
+        return None
+    state = json.loads(saved[1]["body"])["state"]
+    return {(m["model_module"], m["model_name"]) for m in state.values()}
+
+
+def _light_widget_scripts(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    models = page_widget_models(app, pagename)
+    scripts = context.get("script_files")
+    if models is None or not scripts:
+        return
+    light = models <= LIGHT_MODELS
+    for n, js in enumerate(scripts):
+        name = str(js.filename or "").removeprefix("_static/")  # the builder adds _static/
+        if name not in DEFERRED:
+            continue
+        if name == WIDGET_MANAGER and light:
+            name = LIGHT_MANAGER
+        attributes = {**js.attributes, "defer": "defer"}
+        # _JavaScript is immutable: a new entry in its place
+        scripts[n] = type(js)(f"_static/{name}", priority=js.priority, **attributes)
 
 
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
@@ -118,6 +161,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _math_for_widget_pages, priority=100)  # before sphinx.ext.mathjax (500)
     app.connect("html-page-context", _localize_cdn_links)
     app.connect("html-page-context", _fix_body_markup)
+    app.connect("html-page-context", _light_widget_scripts, priority=900)  # after myst-nb's (500)
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
     app.connect("build-finished", _name_nav_toggles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,7 +10,9 @@ book/static/book-js/require-paths.js expect:
 
     book/assets/offline/mathjax/          MathJax's es5/ folder (tex-chtml.js, fonts, extensions)
     book/assets/offline/requirejs/        require.js
-    book/assets/offline/html-manager/     embed-amd.js and the icon fonts it references
+    book/assets/offline/html-manager/     embed-amd.js and the icon fonts it references (pages with
+                                          ipywidgets controls; bookext.py gives pages whose widgets
+                                          are all anywidgets book-js/widgets-light.js instead)
     book/assets/offline/anywidget/        index.js (an AMD module named `anywidget`)
     book/assets/offline/font-awesome/     css/ and fonts/ of Font Awesome 4.7 (matplotlib animations)
 

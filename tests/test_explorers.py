@@ -207,10 +207,28 @@ def test_esm_is_one_module_without_imports():
     assert "import " not in "\n".join(line for line in src.splitlines() if line.startswith("import"))
     assert src.count("export default") == 1
     assert "\nexport function" not in src and "\nexport const" not in src
-    assert E.Explorer._esm == src if isinstance(E.Explorer._esm, str) else True
-    ex = E.explorer()
-    assert ex._esm == src and ex._css == E.css_source()
-    assert "--bpx-pos" in ex._css
+    # The module and the CSS travel once, in the kernel's ExplorerLibrary widget ...
+    lib = E.library()
+    assert lib._esm == src and lib._css == E.css_source()
+    assert "--bpx-pos" in lib._css
+    # ... and every explorer carries only the stub that renders through it.
+    ex, other = E.explorer(), E.matrix_explorer()
+    assert ex._esm == other._esm == E.STUB_ESM
+    assert len(ex._esm) < len(src) / 50
+    assert "_css" not in ex.trait_names(sync=True) or not ex._css
+
+
+def test_every_explorer_references_the_one_library_widget():
+    exs = [E.explorer(seed=1), E.network_explorer(), E.gradient_check_explorer()]
+    assert all(ex._library is E.library() for ex in exs)
+    # On the wire (and in a built page's saved state) the reference is anywidget's widget ref.
+    assert {ex.get_state()["_library"] for ex in exs} == {f"anywidget:{E.library().model_id}"}
+    assert 'host.getWidget(model.get("_library"))' in E.STUB_ESM
+    # A closed library (Widget.close_all(), a new kernel session) is replaced, not reused.
+    old = E.library()
+    old.close()
+    new = E.explorer()._library
+    assert new is E.library() and new is not old and new.comm is not None
 
 
 @needs_node
@@ -218,11 +236,15 @@ def test_esm_parses_and_imports_in_node(tmp_path):
     mod = tmp_path / "explorer.mjs"
     mod.write_text(E.esm_source(), encoding="utf-8")
     subprocess.run([NODE, "--check", str(mod)], check=True)
-    script = f"const m = await import({json.dumps(mod.as_uri())}); console.log(typeof m.default.render);"
+    script = (
+        f"const m = await import({json.dumps(mod.as_uri())});"
+        "console.log(typeof m.default.render, typeof m.default.initialize().render);"
+    )
     out = subprocess.run(
         [NODE, "--input-type=module", "-e", script], check=True, capture_output=True, text=True
     )
-    assert out.stdout.strip() == "function"
+    # render for a view of its own; initialize() exports render to host.getWidget (composition)
+    assert out.stdout.strip() == "function function"
 
 
 def _node_eval(tmp_path, states: list[dict]) -> list[dict]:

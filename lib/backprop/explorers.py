@@ -68,6 +68,21 @@ def esm_source() -> str:
     return math_src + "\n// ---- explorer_view.js ----\n" + view_src
 
 
+#: The explorers' stub module: every Explorer's own `_esm`.  It asks anywidget's front end for
+#: the page's ExplorerLibrary widget (its `_library` trait, "anywidget:<model id>") and renders
+#: through the module that widget carries (anywidget 0.11's widget composition, host.getWidget).
+STUB_ESM = """\
+// backprop.explorers.Explorer: the explorers' code is the ExplorerLibrary widget's module,
+// shared by every explorer of the page; this stub renders through it (host.getWidget).
+export default {
+  async render({ model, el, host }) {
+    const library = await host.getWidget(model.get("_library"));
+    return library.exports.render({ model, el });
+  },
+};
+"""
+
+
 @cache
 def css_source() -> str:
     """The explorers' stylesheet, js/explorer.css."""
@@ -100,6 +115,30 @@ def _drop_exports(src: str) -> str:
 # ------------------------------------------------------------------ the widget
 
 
+class ExplorerLibrary(anywidget.AnyWidget):
+    """The explorers' JavaScript and CSS, once per kernel: a widget that is never displayed.
+
+    Its module (esm_source()) exports, through anywidget's `initialize`, the `render` that every
+    Explorer's stub module (STUB_ESM) calls via `host.getWidget(model.get("_library"))`.  So a
+    page of the built book (and a notebook's saved widget state) holds the module once, however
+    many explorers it shows.  Get the kernel's instance with library().
+    """
+
+    _esm = esm_source()
+    _css = css_source()
+
+
+_LIBRARY: ExplorerLibrary | None = None
+
+
+def library() -> ExplorerLibrary:
+    """The kernel's one ExplorerLibrary (created on first use, again if it was closed)."""
+    global _LIBRARY
+    if _LIBRARY is None or getattr(_LIBRARY, "comm", None) is None:
+        _LIBRARY = ExplorerLibrary()
+    return _LIBRARY
+
+
 class Explorer(anywidget.AnyWidget):
     """A small network, its forward and backward pass, drawn live in the browser.
 
@@ -129,8 +168,9 @@ class Explorer(anywidget.AnyWidget):
     title : a heading shown above the explorer
     """
 
-    _esm = esm_source()
-    _css = css_source()
+    _esm = STUB_ESM
+    # the widget that carries the explorers' module and CSS (see ExplorerLibrary)
+    _library = anywidget.WidgetTrait().tag(sync=True)
 
     sizes = t.List(t.Int(), default_value=[2, 3, 2]).tag(sync=True)
     g = t.Unicode("sigmoid").tag(sync=True)
@@ -166,6 +206,7 @@ class Explorer(anywidget.AnyWidget):
         kwargs.setdefault("x", [0.0] * sizes[0])
         kwargs.setdefault("y", [0.0] * sizes[-1])
         kwargs.setdefault("unit", [1 if len(sizes) > 2 else 0, 0])
+        kwargs["_library"] = library()
         # HasTraits sets these in one batch and cross-validates them together at the end.
         super().__init__(**kwargs)
 

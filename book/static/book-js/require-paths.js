@@ -21,6 +21,13 @@
       // embed-amd.js names itself with this module id and derives from its resolved URL the
       // folder of its icon fonts; without the entry they are looked up next to the page.
       "@jupyter-widgets/html-manager/dist": offline + "html-manager",
+      // The other modules embed-amd.js defines by name do the same with their own URL (their CSS
+      // links the same fonts): without these entries a deferred embed-amd.js looks for them in
+      // <page folder>/@jupyter-widgets/.  They are never fetched (embed-amd.js defines them).
+      "@jupyter-widgets/base": offline + "html-manager/base",
+      "@jupyter-widgets/controls": offline + "html-manager/controls",
+      "@jupyter-widgets/base7": offline + "html-manager/base7",
+      "@jupyter-widgets/controls7": offline + "html-manager/controls7",
       // The same for the bundled module of that name, which resolves the Font Awesome 5 fonts of
       // the controls' icons (ipywidgets' Play buttons) from its own URL.
       "@jupyter-widgets/html-manager": offline + "html-manager/html-manager",

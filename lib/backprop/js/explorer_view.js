@@ -208,6 +208,9 @@ function makeDiagram(ex, parent, { paths = false } = {}) {
   const root = svg("svg", {
     viewBox: `0 0 ${width} ${height}`,
     class: "bpx-net",
+    // Never narrower than 0.95 of its own units: its 11 px labels stay ≥ 10 px on a phone (the
+    // panel scrolls sideways instead, explorer.css).
+    style: `--bpx-min-w: ${Math.round(width * 0.95)}px`,
     role: "group",
     "aria-label": paths ? "paths from the chosen unit to the loss" : "network diagram; click an edge to select its weight",
   }, parent);
@@ -1080,7 +1083,8 @@ function keepKeysFromJupyterLab(el) {
   return () => el.removeEventListener("keydown", onKeydown);
 }
 
-/** anywidget entry point. */
+/** anywidget entry point (an explorer's view; backprop.explorers.Explorer calls it through
+ * the ExplorerLibrary widget, whose `initialize` exports it to host.getWidget). */
 function render({ model, el }) {
   const ex = new Explorer(model, el);
   el.__bpx = ex; // for tests and the benchmark
@@ -1091,4 +1095,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default { initialize: () => ({ render }), render };

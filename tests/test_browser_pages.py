@@ -1,0 +1,184 @@
+"""Light pages: what the built book's pages load, and how they fit a phone.
+
+* The explorers' JavaScript module travels once per page (in the ExplorerLibrary widget's saved
+  state), however many explorers the page shows; every explorer's own module is the stub.
+* No page loads Font Awesome's 1.5 MB JavaScript, and the theme's header icons still show (drawn
+  by its CSS and web font).
+* The widget scripts do not block the first paint (`defer`), and a page whose widgets are all
+  anywidgets loads book-js/widgets-light.js, not html-manager's embed-amd.js.
+  (tests/test_browser_explorers.py drives every explorer of every page: they stay live.)
+* At 390 × 844 (a phone) no page scrolls sideways, and the explorers' SVG labels are drawn at
+  10 px or more.  Screenshots: artifacts/screenshots/phone/.
+
+Run after the strict build: `make build browser`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from backprop import explorers as E
+from bookpage import LOCAL_SCHEMES, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+# The seam esm_source() writes between backprop_math.js and explorer_view.js: once per module.
+MODULE_MARKER = "---- explorer_view.js ----"
+STATE_RE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
+SCRIPT_RE = re.compile(r"<script\b[^>]*>", re.S)
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+HEADER_ICONS = '.bd-header-article [class*="fa-"], .header-article-items [class*="fa-"]'
+MIN_LABEL_PX = 10
+
+
+def saved_models(html: str) -> dict:
+    m = STATE_RE.search(html)
+    return json.loads(m.group(1))["state"] if m else {}
+
+
+def explorer_models(models: dict) -> list[dict]:
+    return [m for m in models.values() if m["state"].get("_anywidget_id") == "backprop.explorers.Explorer"]
+
+
+def test_the_marker_is_in_the_module_once():
+    assert E.esm_source().count(MODULE_MARKER) == 1
+    assert MODULE_MARKER not in E.STUB_ESM
+
+
+def test_every_page_holds_the_explorer_module_at_most_once(book_dir, book_pages):
+    with_explorers = 0
+    for rel in book_pages:
+        html = (book_dir / rel).read_text("utf-8")
+        copies = html.count(MODULE_MARKER)
+        assert copies <= 1, f"{rel} holds the explorers' module {copies} times"
+        explorers = explorer_models(saved_models(html))
+        if explorers:
+            with_explorers += 1
+            assert copies == 1, f"{rel} shows explorers but holds no copy of their module"
+            assert all(m["state"]["_esm"] == E.STUB_ESM for m in explorers), rel
+            refs = {m["state"]["_library"] for m in explorers}
+            assert len(refs) == 1, f"{rel}: explorers refer to several library widgets {refs}"
+            library = saved_models(html)[refs.pop().removeprefix("anywidget:")]
+            assert library["state"]["_esm"] == E.esm_source(), f"{rel}: the library widget's module"
+    assert with_explorers >= 2, "the built book should have several pages with explorers"
+
+
+def _script_tags(html: str) -> list[str]:
+    return SCRIPT_RE.findall(html)
+
+
+def test_widget_scripts_are_deferred_and_light_pages_skip_html_manager(book_dir, book_pages):
+    light = full = 0
+    for rel in book_pages:
+        html = (book_dir / rel).read_text("utf-8")
+        tags = _script_tags(html)
+        assert not [t for t in tags if "fontawesome.js" in t], f"{rel} loads Font Awesome's JavaScript"
+        models = saved_models(html)
+        if not models:
+            assert not [t for t in tags if "embed-amd.js" in t or "widgets-light.js" in t], rel
+            continue
+        managers = [t for t in tags if "embed-amd.js" in t or "widgets-light.js" in t]
+        assert len(managers) == 1, f"{rel}: one widget manager, got {managers}"
+        blocking = [t for t in tags if "src=" in t and any(n in t for n in ("require.js", "embed-amd.js"))]
+        assert all("defer" in t for t in blocking), f"{rel}: widget scripts block the first paint: {blocking}"
+        kinds = {(m["model_module"], m["model_name"]) for m in models.values()}
+        only_anywidgets = all(mod == "anywidget" or name == "LayoutModel" for mod, name in kinds)
+        if only_anywidgets:
+            light += 1
+            assert "widgets-light.js" in managers[0], f"{rel} has only anywidgets but loads embed-amd.js"
+        else:
+            full += 1
+            assert "embed-amd.js" in managers[0], f"{rel} has ipywidgets controls: it needs embed-amd.js"
+    assert light and full, f"expected both kinds of widget pages, got {light} light and {full} full"
+
+
+def _open(browser, book_dir, rel: str, viewport: dict, problems: list):
+    context = browser.new_context(viewport=viewport, service_workers="block")
+    page = context.new_page()
+
+    def route(r):
+        if r.request.url.startswith(LOCAL_SCHEMES):
+            r.continue_()
+        else:
+            problems.append(f"blocked (not a local file): {r.request.url}")
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
+    page.goto((book_dir / rel).as_uri(), wait_until="load")
+    return context, page
+
+
+WAIT_WIDGETS_JS = """(sel) => Array.from(document.querySelectorAll(sel)).every((s) => {
+  const area = s.previousElementSibling;
+  return area && area.classList.contains('widget-subarea') && area.innerText.trim().length > 0;
+})"""
+
+# Rendered size of every explorer SVG label: its font size times the SVG's scale on screen.
+LABELS_JS = """() => Array.from(document.querySelectorAll('.bpx svg text')).flatMap((t) => {
+  if (!t.textContent.trim() || !t.getClientRects().length) return [];
+  const m = t.getScreenCTM();
+  const px = parseFloat(getComputedStyle(t).fontSize) * (m ? Math.hypot(m.a, m.b) : 1);
+  return [[t.ownerSVGElement.getAttribute('class') || 'svg', t.textContent.trim().slice(0, 12), px]];
+})"""
+
+
+def test_header_icons_show_without_font_awesome_js(browser, book_dir):
+    problems: list[str] = []
+    context, page = _open(browser, book_dir, "chapters/06_hidden_units.html", DESKTOP, problems)
+    try:
+        page.evaluate("document.fonts.ready")
+        icons = page.evaluate(
+            """(sel) => Array.from(document.querySelectorAll(sel))
+                .filter((i) => i.getClientRects().length)
+                .map((i) => {
+                  const before = getComputedStyle(i, '::before');
+                  return {cls: i.className, content: before.content, font: before.fontFamily,
+                          width: i.getBoundingClientRect().width, svg: !!i.querySelector('svg')};
+                })""",
+            HEADER_ICONS,
+        )
+        loaded = page.evaluate(
+            """() => Array.from(document.fonts)
+                .filter((f) => /Font Awesome/.test(f.family) && f.status === 'loaded').length"""
+        )
+    finally:
+        context.close()
+    assert len(icons) >= 3, f"the article header should show several icons, found {icons}"
+    for icon in icons:
+        assert icon["content"] not in ("none", "normal", '""'), f"icon without a glyph: {icon}"
+        assert "Font Awesome" in icon["font"] and icon["width"] > 0, f"icon not drawn by the web font: {icon}"
+    assert loaded >= 1, "no Font Awesome web font loaded"
+    assert not problems, problems
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_labels_stay_readable(browser, book_dir, book_pages):
+    out = SCREENSHOTS / "phone"
+    out.mkdir(parents=True, exist_ok=True)
+    failures, labelled = [], 0
+    for rel in book_pages:
+        problems: list[str] = []
+        context, page = _open(browser, book_dir, rel, PHONE, problems)
+        try:
+            if page.locator(WIDGET_VIEW).count():
+                page.wait_for_function(WAIT_WIDGETS_JS, arg=WIDGET_VIEW, timeout=20_000)
+            page.wait_for_timeout(200)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            labels = page.evaluate(LABELS_JS)
+            page.screenshot(path=str(out / (rel.replace("/", "__").removesuffix(".html") + ".png")))
+        finally:
+            context.close()
+        if width > PHONE["width"]:
+            failures.append(f"{rel}: the page is {width} px wide at {PHONE['width']} px")
+        small = [lab for lab in labels if lab[2] < MIN_LABEL_PX]
+        if small:
+            failures.append(f"{rel}: {len(small)} explorer labels under {MIN_LABEL_PX} px, e.g. {small[:3]}")
+        labelled += bool(labels)
+        failures += [f"{rel}: {p}" for p in problems]
+    assert labelled >= 2, "no explorer labels measured: the test would pass vacuously"
+    assert not failures, "\n".join(failures)
