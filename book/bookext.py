@@ -81,6 +81,8 @@ def _fix_body_markup(app: Sphinx, pagename: str, templatename, context, doctree)
     for old, new in BODY_A11Y_FIXES.items():
         body = body.replace(old, new)
     context["body"] = body
+
+
 # Widget models that book-js/widgets-light.js renders: anywidget's, and the layouts they refer to.
 LIGHT_MODELS = {("anywidget", "AnyModel"), ("@jupyter-widgets/base", "LayoutModel")}
 WIDGET_MANAGER = "offline/html-manager/embed-amd.js"
