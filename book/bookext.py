@@ -11,7 +11,8 @@ Small fixes for an offline, light Jupyter Book 1 build, each found in headless C
 * html-page-context: myst-nb's "Show code cell source" toggles lose their aria-label="Toggle hidden
   content", which contradicts the visible text (axe-core: label-content-name-mismatch); their
   name is then the visible "Show code cell source" / "Hide code cell source".
-* build-finished: the sidebar's fold toggles (a chevron alone) get an accessible name.
+* build-finished: the sidebar's fold toggles (a chevron alone) get an accessible name, and the
+  bibliography's entries the role listitem (docutils' doc-biblioentry is deprecated in ARIA).
 * html-page-context, late: the widget scripts load without blocking the first paint (`defer`:
   they run, in order, once the page is parsed), and a page whose saved widgets are all
   anywidgets (the explorers) gets book-js/widgets-light.js instead of html-manager's 3.6 MB
@@ -141,12 +142,16 @@ def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) 
 # a chevron icon: no accessible name (axe-core: summary-name, serious).  The sidebar is rendered
 # inside the page template, after html-page-context, so its written HTML is patched.
 _NAV_TOGGLE = re.compile(
-    r'(<a class="reference internal" href="[^"]*">([^<]*)</a><details>)<summary>'
+    r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">([^<]*)</a><details[^>]*>)<summary>'
     r'(<span class="toctree-toggle" role="presentation">)'
 )
+# docutils marks a bibliography entry role="doc-biblioentry", which ARIA 1.3 deprecates: axe-core
+# then ignores the role and finds links as direct items of the role="list" (aria-required-children,
+# serious).  Each entry becomes a plain list item.
+_BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry">')
 
 
-def _name_nav_toggles(app: Sphinx, exception) -> None:
+def _fix_written_pages(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     for path in Path(app.outdir).rglob("*.html"):
@@ -154,6 +159,7 @@ def _name_nav_toggles(app: Sphinx, exception) -> None:
         fixed = _NAV_TOGGLE.sub(
             lambda m: f'{m[1]}<summary aria-label="sections of {m[2].strip()}">{m[3]}', text
         )
+        fixed = _BIBLIOENTRY.sub(r'\1 role="listitem">', fixed)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
 
@@ -165,5 +171,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _fix_body_markup)
     app.connect("html-page-context", _light_widget_scripts, priority=900)  # after myst-nb's (500)
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
-    app.connect("build-finished", _name_nav_toggles)
+    app.connect("build-finished", _fix_written_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
