@@ -32,23 +32,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from backprop import explorers as E  # noqa: E402
+from bookpage import CHROMIUM_ARGS  # noqa: E402  (the browser tests' flags)
 from explorer_page import write_page  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # The built book (BACKPROP_BOOK_HTML=<dir> for another build, as in tests/test_browser_explorers.py).
 BOOK = Path(os.environ.get("BACKPROP_BOOK_HTML", ROOT / "_build" / "html"))
 TOUR = BOOK / "chapters" / "00_explorers_tour.html"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 KINDS = ("frame", "sync", "math")
 SIZES = [(2, 3, 2), (3, 4, 4, 2), (6, 6, 6, 6), (6, 6, 6, 6, 6)]
 
@@ -98,7 +90,7 @@ def run(url: str, steps: int, label: str, height: int = 900) -> list[dict]:
 
     rows = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1100, "height": height})
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
         page.goto(url)

@@ -44,19 +44,13 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from bookpage import CHROMIUM_ARGS  # noqa: E402  (the browser tests' flags)
+
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = Path(os.environ.get("BACKPROP_BOOK_HTML", ROOT / "_build" / "html"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A string the explorers' module holds once (the seam esm_source() writes between its two files).
 MODULE_MARKER = "---- explorer_view.js ----"
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'

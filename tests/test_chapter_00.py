@@ -7,26 +7,19 @@ bp.forward / bp.backward, and the state string's round trip.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import backprop as bp
 import numpy as np
 import pytest
 from backprop import explorers
 from backprop.gradcheck import rel_error
+from chapter_ns import run_chapter
 
-CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "00_explorers_tour.ipynb"
 EXPLORERS = ("full", "diagram", "matrices", "curve", "paths", "check")
 
 
 @pytest.fixture(scope="module")
 def tour():
-    cells = [c for c in json.loads(CHAPTER.read_text("utf-8"))["cells"] if c["cell_type"] == "code"]
-    ns: dict = {}
-    for i, cell in enumerate(cells):  # the whole chapter, in order, as nbval runs it
-        exec(compile("".join(cell["source"]), f"{CHAPTER.name}, code cell {i}", "exec"), ns)
-    return ns
+    return run_chapter("00_explorers_tour")  # the whole chapter, in order, as nbval runs it
 
 
 def test_the_tour_has_one_explorer_per_component_and_one_with_all(tour):

@@ -8,24 +8,16 @@ answer of exercise 1.5 against the network itself, and exercise 1.6's hint for t
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import backprop as bp
 import numpy as np
 import pytest
 from backprop.network import Forward, forward_from
-
-CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "01_feedforward_networks.ipynb"
+from chapter_ns import run_chapter
 
 
 @pytest.fixture(scope="module")
 def ch():
-    cells = [c for c in json.loads(CHAPTER.read_text("utf-8"))["cells"] if c["cell_type"] == "code"]
-    ns: dict = {}
-    for i, cell in enumerate(cells):  # the whole chapter, in order, as nbval runs it
-        exec(compile("".join(cell["source"]), f"{CHAPTER.name}, code cell {i}", "exec"), ns)
-    return ns
+    return run_chapter("01_feedforward_networks")  # the whole chapter, in order, as nbval runs it
 
 
 def shown_layers(ex, n, L):
