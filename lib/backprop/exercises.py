@@ -308,6 +308,17 @@ def _call(fn: Callable, x):
     return fn(*args)
 
 
+def _not_a_function(fn, name: str) -> Feedback | None:
+    """The feedback for an answer that is not yet a function (None, or not callable), else None."""
+    if fn is None:
+        return Feedback(
+            False, "not_attempted", name, "not attempted yet — replace `answer = None` with your function."
+        )
+    if not callable(fn):
+        return Feedback(False, "type", name, f"expected a function (def or lambda), got {type(fn).__name__}")
+    return None
+
+
 def check_function(
     fn,
     reference: Callable,
@@ -334,14 +345,8 @@ def check_function(
     -------
     Feedback — on a mismatch the message names the first failing input and what is wrong there.
     """
-    if fn is None:
-        fb = Feedback(
-            False, "not_attempted", name, "not attempted yet — replace `answer = None` with your function."
-        )
-        return _done(fb, strict)
-    if not callable(fn):
-        fb = Feedback(False, "type", name, f"expected a function (def or lambda), got {type(fn).__name__}")
-        return _done(_with_hint(fb, hint), strict)
+    if (fb := _not_a_function(fn, name)) is not None:
+        return _done(fb if fb.reason == "not_attempted" else _with_hint(fb, hint), strict)
     if inputs is None:
         z = np.linspace(-4.0, 4.0, 17)
         inputs = [*z, z.reshape(-1, 1)]
@@ -565,13 +570,7 @@ def check_backprop(
     """
     from backprop.network import backward, forward
 
-    if fn is None:
-        fb = Feedback(
-            False, "not_attempted", name, "not attempted yet — replace `answer = None` with your function."
-        )
-        return _done(fb, strict)
-    if not callable(fn):
-        fb = Feedback(False, "type", name, f"expected a function (def or lambda), got {type(fn).__name__}")
+    if (fb := _not_a_function(fn, name)) is not None:
         return _done(fb, strict)
     cases = list(cases)
     for i, (sizes, g, output, loss) in enumerate(cases):
