@@ -1,4 +1,4 @@
-"""Run a chapter's code cells in order into one namespace, as nbval does, for tests/test_chapter_*.py."""
+"""Helpers for tests/test_chapter_*.py: run a chapter's cells, move an explorer's weight."""
 
 from __future__ import annotations
 
@@ -16,3 +16,10 @@ def run_chapter(name: str) -> dict:
     for i, cell in enumerate(cells):
         exec(compile("".join(cell["source"]), f"{path.name}, code cell {i}", "exec"), ns)
     return ns
+
+
+def slide(explorer, k: int, i: int, j: int, w: float) -> None:
+    """Set W_k[i, j] = w on an explorer as its slider does: a new W list with one entry changed."""
+    W = [None] + [[row[:] for row in Wk] for Wk in explorer.W[1:]]
+    W[k][i][j] = w
+    explorer.W = W

@@ -17,6 +17,7 @@ from backprop.broken import broken_backward
 from backprop.exercises import Exercise
 from backprop.explorers import gradient_check_explorer, multipath_explorer, network_explorer
 from backprop.gradcheck import numerical_gradient_of, numerical_jacobian, rel_error
+from chapter_ns import slide
 
 TOL = 1e-7
 
@@ -48,13 +49,16 @@ def test_jacobian_of_a3_through_forward_from_is_W3(chapter):
     assert np.allclose(jacobian, net.W[3], rtol=1e-8, atol=1e-10)
 
 
+def settings(chapter) -> dict:
+    """The settings the chapter's three explorers share: its network, input and label."""
+    net, x, y, _, _ = chapter
+    return {"sizes": net.sizes, "seed": 6, "x": x.ravel().tolist(), "y": int(y[0])}
+
+
 def test_paths_explorer_terms_are_the_chapter_sum_for_every_unit(chapter):
     net, x, y, _, grads = chapter
     paths_explorer = multipath_explorer(
-        sizes=net.sizes,
-        seed=6,
-        x=x.ravel().tolist(),
-        y=int(y[0]),
+        **settings(chapter),
         unit=[2, 1],
         title="Every path from h₂,₂ to the loss",
     )
@@ -73,19 +77,14 @@ def test_paths_explorer_terms_are_the_chapter_sum_for_every_unit(chapter):
 def test_slider_explorer_obeys_both_formulas_as_W312_moves(chapter):
     net, x, y, _, _ = chapter
     slider_explorer = network_explorer(
-        sizes=net.sizes,
-        seed=6,
-        x=x.ravel().tolist(),
-        y=int(y[0]),
+        **settings(chapter),
         selected=[3, 0, 1],
         mode="gradients",
         title="Slide W₃,₁₂: ∇h₂ and ∇a₂ follow",
     )
     W_start = slider_explorer.W
     for w in (-3.0, -1.0, 0.0, 1.5, 3.0):
-        W_new = [None] + [[row[:] for row in Wk] for Wk in W_start[1:]]
-        W_new[3][0][1] = w  # what the slider does
-        slider_explorer.W = W_new
+        slide(slider_explorer, 3, 0, 1, w)  # what the slider does
         r = slider_explorer.readouts()
         W3 = np.array(slider_explorer.W[3])
         grad_a3, grad_h2 = column(r, "ga:3", 4), column(r, "gh:2", 3)
@@ -102,10 +101,7 @@ def test_slider_explorer_obeys_both_formulas_as_W312_moves(chapter):
 def test_check_explorer_passes_and_every_break_turns_it_red(chapter):
     net, x, y, fwd, grads = chapter
     check_explorer = gradient_check_explorer(
-        sizes=net.sizes,
-        seed=6,
-        x=x.ravel().tolist(),
-        y=int(y[0]),
+        **settings(chapter),
         selected=[1, 2, 2],
         title="Gradient check of W₁,₃₃, with the break-it toggles",
     )

@@ -16,6 +16,7 @@ from backprop.broken import broken_backward
 from backprop.exercises import Exercise
 from backprop.explorers import explorer
 from backprop.gradcheck import numerical_gradient_of, rel_error
+from chapter_ns import slide
 
 TOL = 1e-7
 
@@ -45,9 +46,7 @@ def test_heatmap_explorer_keeps_the_outer_product_as_its_weight_moves(chapter):
     assert all(np.array_equal(heatmap_explorer.net.W[k], net.W[k]) for k in range(1, net.L + 1))
     W_start = heatmap_explorer.W
     for w in (-3.0, -0.5, 0.0, 2.0):
-        W_new = [None] + [[row[:] for row in Wk] for Wk in W_start[1:]]
-        W_new[2][0][2] = w  # what the slider does
-        heatmap_explorer.W = W_new
+        slide(heatmap_explorer, 2, 0, 2, w)  # what the slider does
         r = heatmap_explorer.readouts()
         grad_W2 = np.array([[r[f"gW:2:{i}:{j}"] for j in range(3)] for i in range(3)])
         grad_a2 = np.array([[r[f"ga:2:{i}"]] for i in range(3)])

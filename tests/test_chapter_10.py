@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from backprop.explorers import explorer
 from backprop.gradcheck import check_network, rel_error
+from chapter_ns import slide
 
 TOL, EXACT = 1e-7, 1e-12
 
@@ -75,9 +76,7 @@ def test_bce_explorer_is_the_slides_gradient_transposed():
     Phi_prime = [None] + [bp.get_activation("sigmoid").g_prime] * L
     W_start = bce_explorer.W
     for w in (-2.0, 0.0, 1.0, 3.0):
-        W_new = [None] + [[row[:] for row in Wk] for Wk in W_start[1:]]
-        W_new[2][1][2] = w  # what the slider does: the explorer's W₂,₂₃ = Ω²_{3,2}
-        bce_explorer.W = W_new
+        slide(bce_explorer, 2, 1, 2, w)  # what the slider does: the explorer's W₂,₂₃ = Ω²_{3,2}
         r = bce_explorer.readouts()
         ex_net, ex_fwd = bce_explorer.net, bce_explorer.fwd
         assert ex_net.W[2][1, 2] == w

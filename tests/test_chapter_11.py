@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from backprop.explorers import explorer
 from backprop.gradcheck import rel_error
+from chapter_ns import slide
 
 TOL = 1e-7
 
@@ -50,9 +51,7 @@ def test_slider_readouts_follow_the_delta_recursion(chapter, w):
     """Moving W₁,₁₁ as the slider would: δ's, ∇W_1 = δ_1 xᵀ and the check, from the readouts."""
     net, _, y, bce_explorer = chapter
     n0, n1 = net.sizes[:2]
-    W_new = [None] + [[row[:] for row in Wk] for Wk in bce_explorer.W[1:]]
-    W_new[1][0][0] = w  # numpy's row 0, column 0
-    bce_explorer.W = W_new
+    slide(bce_explorer, 1, 0, 0, w)  # numpy's row 0, column 0
     r = bce_explorer.readouts()
     W_ex = bce_explorer.net.W
     h = [_column(r, f"h:{k}", net.sizes[k]) for k in range(net.L + 1)]
