@@ -371,7 +371,9 @@ def output_node(output: str, a_L: Node) -> Node:
     """ŷ = O(a_L) for the lib's outputs 'softmax', 'sigmoid', 'identity'; (k, B) → (k, B)."""
     if output not in OUTPUTS:
         raise ValueError(f"unknown output function {output!r}; expected one of {sorted(OUTPUTS)}")
-    return {"softmax": softmax, "sigmoid": sigmoid_node, "identity": lambda a: a}[output](a_L)
+    return {"softmax": softmax, "sigmoid": sigmoid_node, "identity": lambda a: activation("identity", a)}[
+        output
+    ](a_L)
 
 
 def loss_node(output: str, loss: str, a_L: Node, y_hat: Node, Y, delta: float = 1.0) -> Node:
@@ -431,7 +433,11 @@ def network_graph(net, x, Y) -> NetworkGraph:
     b = [None] + [leaf(net.b[k], f"b_{k}") for k in range(1, L + 1)]
     a, h = [None], [leaf(x, "x")]
     for k in range(1, L + 1):
-        a.append(W[k] @ h[k - 1] + b[k])
+        Wh = W[k] @ h[k - 1]
+        Wh.label = f"W_{k} h_{k - 1}"
+        a.append(Wh + b[k])
         h.append(activation(net.g, a[k]) if k < L else output_node(net.output, a[k]))
+        a[k].label, h[k].label = f"a_{k}", f"h_{k}" if k < L else "y_hat"
     loss = loss_node(net.output, net.loss, a[L], h[L], Y, net.delta)
+    loss.label = "loss"
     return NetworkGraph(loss, W, b, a, h)
