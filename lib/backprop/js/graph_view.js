@@ -233,7 +233,7 @@ export function localText(nodes, i, k) {
 const SVG = "http://www.w3.org/2000/svg";
 const VIEW_W = 360;
 const BOX_H = 46;
-const ROW_PITCH = 70;
+const ROW_PITCH = 80;
 const MARGIN = 8;
 
 function svgEl(tag, attrs = {}, text = null) {
