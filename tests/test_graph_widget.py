@@ -102,3 +102,14 @@ def test_to_spec_refuses_what_the_javascript_cannot_show():
         gw.from_spec({"nodes": [{"op": "nope", "label": "?", "parents": []}]})
     with pytest.raises(ValueError, match="at least one graph"):
         gw.GraphExplorer(graphs=[])
+
+
+def test_a_front_end_change_reaches_python_through_the_widget_protocol():
+    # What the front end sends when a button or the menu is used: a state update of the model.
+    ex = gw.graph_explorer()
+    ex.set_state({"step": 4})
+    assert ex.step == 4 and ex.readout()["current"] == ex.readout()["order"][3]
+    ex.set_state({"selected": "shared_weight", "step": 0})
+    assert ex.spec["name"] == "shared_weight" and ex.readout()["current"] is None
+    state = ex.get_state()
+    assert state["step"] == 0 and state["selected"] == "shared_weight"
