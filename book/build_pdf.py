@@ -1,0 +1,152 @@
+"""Build the whole book as one PDF (Jupyter Book's LaTeX builder, xelatex): `make pdf`.
+
+The notebooks are not executed a second time when the HTML build has run: its executed copies
+(_build/jupyter_execute/chapters/*.ipynb) are the sources of a copy of the book in
+_build/pdf_src/, built with execution off.  Without an HTML build the copy executes them.
+
+A widget has no picture of its own in a notebook's outputs (its front end draws it in the
+browser), so each widget output becomes a one-line note that it is live in the HTML book, with
+the widget's own description (its text/plain form).  Output: _build/pdf/book.pdf.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "_build" / "pdf_src"
+EXECUTED = ROOT / "_build" / "jupyter_execute" / "chapters"
+PDF = ROOT / "_build" / "pdf" / "book.pdf"
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+NOTE = "*An interactive widget{what}: it is live in the HTML book.*"
+
+
+def widget_note(output: dict) -> dict:
+    """The output a widget becomes in the PDF: a note saying where it is live."""
+    text = "".join(output["data"].get("text/plain", ""))
+    name = text.split("(", 1)[0].strip()
+    what = f" ({name})" if name.isidentifier() else ""
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": NOTE.format(what=what)}}
+
+
+def for_pdf(nb: dict) -> tuple[dict, int]:
+    """The notebook with every widget output replaced by its note; and how many there were."""
+    n = 0
+    for cell in nb["cells"]:
+        for i, output in enumerate(cell.get("outputs", [])):
+            if WIDGET in output.get("data", {}):
+                cell["outputs"][i] = widget_note(output)
+                n += 1
+    nb.get("metadata", {}).pop("widgets", None)
+    return nb, n
+
+
+def raw_latex(tex: str) -> str:
+    return f"```{{raw}} latex\n{tex}\n```\n\n"
+
+
+def numbering(toc: dict) -> tuple[dict, dict[str, str]]:
+    """A PDF's table of contents and the LaTeX that each part's first file starts with.
+
+    The introduction becomes the first chapter under a title page of its own (as the root, its
+    sections would be the PDF's first chapters), and LaTeX numbers the chapters as the HTML book
+    does: only the numbered parts, from 1.
+    """
+    parts = [{"caption": "Introduction", "chapters": [{"file": toc["root"]}]}, *toc["parts"]]
+    starts, numbered_before = {}, False
+    for part in parts:
+        first = part["chapters"][0]["file"]
+        if part.get("numbered"):
+            starts[first] = r"\setcounter{secnumdepth}{2}" + (
+                "" if numbered_before else r"\setcounter{chapter}{0}"
+            )
+            numbered_before = True
+        else:
+            starts[first] = r"\setcounter{secnumdepth}{-1}"
+    return {"format": toc["format"], "root": "pdf_root", "parts": parts}, starts
+
+
+def prepare() -> bool:
+    """Lay out _build/pdf_src; True if it reuses the HTML build's executed notebooks."""
+    shutil.rmtree(SRC, ignore_errors=True)
+    SRC.mkdir(parents=True)
+    (SRC / "node_modules").symlink_to(ROOT / "node_modules")  # book/bookext.py copies assets from it
+    toc, starts = numbering(yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8")))
+    (SRC / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), "utf-8")
+    title = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))["title"]
+    (SRC / "pdf_root.md").write_text(f"# {title}\n", "utf-8")
+    intro = (ROOT / "intro.md").read_text("utf-8").split("\n", 1)[1]  # its title is the book's
+    (SRC / "intro.md").write_text(raw_latex(starts.get("intro", "")) + "# Introduction\n" + intro, "utf-8")
+    shutil.copy2(ROOT / "references.bib", SRC / "references.bib")
+    shutil.copytree(ROOT / "book", SRC / "book", ignore=shutil.ignore_patterns("assets", "__pycache__"))
+    shutil.copytree(ROOT / "chapters", SRC / "chapters", ignore=shutil.ignore_patterns("*.ipynb"))
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    reuse = all((EXECUTED / p.name).is_file() for p in chapters)
+    widgets = 0
+    for path in chapters:
+        nb = json.loads(((EXECUTED if reuse else ROOT / "chapters") / path.name).read_text("utf-8"))
+        glue = EXECUTED / f"{path.stem}.glue.json"
+        if reuse and glue.is_file():  # the HTML build took the glued outputs out: put them back
+            code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+            have = {o.get("metadata", {}).get("scrapbook", {}).get("name") for c in nb["cells"]
+                    for o in c.get("outputs", [])}  # fmt: skip
+            for name, out in json.loads(glue.read_text("utf-8")).items():
+                if name not in have:
+                    prefix = out["metadata"]["scrapbook"]["mime_prefix"]
+                    out["data"] = {prefix + mime: v for mime, v in out["data"].items()}
+                    code["outputs"].append(out)
+        nb, n = for_pdf(nb)
+        start = starts.get(f"chapters/{path.stem}")
+        if start:
+            nb["cells"].insert(0, {"cell_type": "markdown", "id": "pdf-numbering", "metadata": {},
+                                   "source": raw_latex(start)})  # fmt: skip
+        widgets += n
+        (SRC / "chapters" / path.name).write_text(json.dumps(nb, ensure_ascii=False), "utf-8")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))
+    if reuse:
+        config["execute"]["execute_notebooks"] = "off"
+    (SRC / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    how = "executed by the HTML build" if reuse else "to execute"
+    print(f"build_pdf: {len(chapters)} notebooks ({how}), {widgets} widget outputs noted")
+    return reuse
+
+
+def main() -> int:
+    start = time.perf_counter()
+    prepare()
+    jb = Path(sys.executable).with_name("jupyter-book")
+    out = ROOT / "_build" / "pdf_out"
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run(
+        [
+            str(jb),
+            "build",
+            str(SRC),
+            "--builder",
+            "pdflatex",
+            "--path-output",
+            str(out),
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        check=True,
+    )
+    pdf = out / "_build" / "latex" / "book.pdf"
+    PDF.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(pdf, PDF)
+    shutil.copy2(pdf.with_suffix(".log"), PDF.with_suffix(".log"))
+    print(f"build_pdf: {PDF.relative_to(ROOT)} in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
