@@ -143,7 +143,8 @@ def main() -> int:
     pdf = out / "_build" / "latex" / "book.pdf"
     PDF.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(pdf, PDF)
-    shutil.copy2(pdf.with_suffix(".log"), PDF.with_suffix(".log"))
+    for suffix in (".log", ".tex"):  # tests/test_reach_book.py reads them
+        shutil.copy2(pdf.with_suffix(suffix), PDF.with_suffix(suffix))
     print(f"build_pdf: {PDF.relative_to(ROOT)} in {time.perf_counter() - start:.0f} s")
     return 0
 
