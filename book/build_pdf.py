@@ -12,6 +12,7 @@ the widget's own description (its text/plain form).  Output: _build/pdf/book.pdf
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -74,12 +75,12 @@ def numbering(toc: dict) -> tuple[dict, dict[str, str]]:
     return {"format": toc["format"], "root": "pdf_root", "parts": parts}, starts
 
 
-def prepare() -> bool:
+def prepare(toc_file: Path = ROOT / "_toc.yml") -> bool:
     """Lay out _build/pdf_src; True if it reuses the HTML build's executed notebooks."""
     shutil.rmtree(SRC, ignore_errors=True)
     SRC.mkdir(parents=True)
     (SRC / "node_modules").symlink_to(ROOT / "node_modules")  # book/bookext.py copies assets from it
-    toc, starts = numbering(yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8")))
+    toc, starts = numbering(yaml.safe_load(toc_file.read_text("utf-8")))
     (SRC / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), "utf-8")
     title = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))["title"]
     (SRC / "pdf_root.md").write_text(f"# {title}\n", "utf-8")
@@ -88,7 +89,8 @@ def prepare() -> bool:
     shutil.copy2(ROOT / "references.bib", SRC / "references.bib")
     shutil.copytree(ROOT / "book", SRC / "book", ignore=shutil.ignore_patterns("assets", "__pycache__"))
     shutil.copytree(ROOT / "chapters", SRC / "chapters", ignore=shutil.ignore_patterns("*.ipynb"))
-    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    listed = set(re.findall(r"file:\s*chapters/(\S+)", toc_file.read_text("utf-8")))
+    chapters = [p for p in sorted((ROOT / "chapters").glob("*.ipynb")) if p.stem in listed]
     reuse = all((EXECUTED / p.name).is_file() for p in chapters)
     widgets = 0
     for path in chapters:
@@ -119,9 +121,9 @@ def prepare() -> bool:
     return reuse
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     start = time.perf_counter()
-    prepare()
+    prepare(Path(argv[0]).resolve() if argv else ROOT / "_toc.yml")
     jb = Path(sys.executable).with_name("jupyter-book")
     out = ROOT / "_build" / "pdf_out"
     shutil.rmtree(out, ignore_errors=True)
@@ -150,4 +152,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))  # optional: a table of contents other than _toc.yml

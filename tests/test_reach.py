@@ -125,3 +125,61 @@ def test_wheel_holds_the_lib_its_javascript_and_the_code_licence(tmp_path):
     assert any(n.endswith("licenses/LICENSE-CODE") for n in names)
     index = (tmp_path / "wheels" / "index.html").read_text("utf-8")
     assert f'href="{wheel.name}"' in index
+
+
+# --- licence, citation, publishing -------------------------------------------------------------
+
+SPDX = {"CC-BY-SA-4.0", "MIT"}
+
+
+def test_licences_hold_both_full_texts():
+    text = (ROOT / "LICENSE").read_text("utf-8")
+    assert "Attribution-ShareAlike 4.0 International" in text
+    assert "Section 8 -- Interpretation." in text  # the legal code's last section: the full text
+    code = (ROOT / "LICENSE-CODE").read_text("utf-8")
+    assert code.startswith("MIT License") and "WITHOUT WARRANTY OF ANY KIND" in code
+
+
+def test_citation_cff_follows_the_1_2_0_schema():
+    # `cffconvert --validate` (PyPI) accepts it; it is not a dev requirement because it pins
+    # jsonschema 3, which JupyterLab's server cannot use. These are the schema's rules we rely on.
+    import datetime
+
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors"):
+        assert cff.get(key), f"CITATION.cff lacks {key}"
+    assert all(
+        isinstance(a, dict) and ({"name"} <= a.keys() or {"family-names"} <= a.keys()) for a in cff["authors"]
+    )
+    assert cff["type"] in {"software", "dataset"}
+    assert set(cff["license"]) == SPDX
+    datetime.date.fromisoformat(str(cff["date-released"]))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert str(cff["version"]) == project["version"]
+
+
+def test_readme_intro_and_footer_state_the_licences_and_how_to_cite():
+    import yaml
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    intro = (ROOT / "intro.md").read_text("utf-8")
+    footer = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))["html"]["extra_footer"]
+    for text in (readme, intro, footer):
+        assert "CC BY-SA 4.0" in text and "MIT" in text
+    assert "How to cite" in intro and "CITATION.cff" in readme
+    assert "## For teachers" in readme
+
+
+def test_pages_workflow_runs_the_ci_command_and_deploys_the_html_book():
+    import yaml
+
+    flow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text("utf-8"))
+    ci = (ROOT / ".ci/run").read_text("utf-8").strip().splitlines()[-1].strip()
+    steps = [s for job in flow["jobs"].values() for s in job.get("steps", [])]
+    assert any(s.get("run", "").strip() == ci for s in steps), f"the workflow does not run {ci!r}"
+    upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert upload and upload[0]["with"]["path"] == "_build/html"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in steps)
