@@ -5,12 +5,14 @@ The notebooks are not executed a second time when the HTML build has run: its ex
 _build/pdf_src/, built with execution off.  Without an HTML build the copy executes them.
 
 A widget has no picture of its own in a notebook's outputs (its front end draws it in the
-browser), so each widget output becomes a one-line note that it is live in the HTML book, with
-the widget's own description (its text/plain form).  Output: _build/pdf/book.pdf.
+browser): headless Chromium takes one of each widget on the built HTML pages, and the PDF shows
+it with a one-line note that the widget is live in the HTML book (a progress bar gets no note).
+Without the HTML build (or Chromium) a widget is the note alone.  Output: _build/pdf/book.pdf.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -27,25 +29,83 @@ EXECUTED = ROOT / "_build" / "jupyter_execute" / "chapters"
 PDF = ROOT / "_build" / "pdf" / "book.pdf"
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
-NOTE = "*An interactive widget{what}: it is live in the HTML book.*"
+NOTE = "*The interactive widget{what} above, as the HTML book first shows it: it is live there.*"
+NOTE_ONLY = "*An interactive widget{what}: it is live in the HTML book.*"
+HTML = ROOT / "_build" / "html"
 
 
-def widget_note(output: dict) -> dict:
-    """The output a widget becomes in the PDF: a note saying where it is live."""
+def is_progress_bar(text: str) -> bool:
+    return "it/s" in text or "%|" in text  # tqdm's bar: a display, not a control
+
+
+def widget_pictures(chapters: list[str]) -> dict[str, str]:
+    """{model id: base64 PNG} of every widget view on the built HTML pages, as they first show.
+
+    Headless Chromium (Debian's, through Playwright, as the browser tests) opens each chapter's
+    page offline; {} when the HTML build, Playwright or Chromium is missing.
+    """
+    pages = [f"chapters/{c}.html" for c in chapters if (HTML / "chapters" / f"{c}.html").is_file()]
+    try:
+        from playwright.sync_api import sync_playwright
+
+        sys.path.insert(0, str(ROOT / "tests"))
+        from bookpage import CHROMIUM_ARGS, WIDGET_VIEW, chromium_path, open_book_page
+    except ImportError as err:
+        print(f"build_pdf: no widget pictures ({err}): each widget is a note")
+        return {}
+    if not pages or not chromium_path():
+        print("build_pdf: no widget pictures (no HTML build or no Chromium): each widget is a note")
+        return {}
+    pictures, start = {}, time.perf_counter()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        for at in range(0, len(pages), 4):  # four pages load at once
+            visits = [open_book_page(browser, HTML, rel, wait=False) for rel in pages[at : at + 4]]
+            for visit in visits:
+                visit.page.wait_for_load_state("load")
+                visit.ready()
+                for script in visit.page.locator(WIDGET_VIEW).all():
+                    model = json.loads(script.text_content())["model_id"]
+                    area = script.locator("xpath=preceding-sibling::*[1]")
+                    box = area.bounding_box()
+                    if box and box["width"] > 0 and box["height"] > 0:
+                        pictures[model] = base64.b64encode(area.screenshot(animations="disabled")).decode()
+                visit.page.context.close()
+        browser.close()
+    seconds = time.perf_counter() - start
+    print(f"build_pdf: {len(pictures)} widget pictures from {len(pages)} pages in {seconds:.0f} s")
+    return pictures
+
+
+def widget_outputs(output: dict, pictures: dict[str, str]) -> list[dict]:
+    """What a widget output becomes in the PDF: its picture and a note saying where it is live."""
     text = "".join(output["data"].get("text/plain", ""))
+    picture = pictures.get(output["data"][WIDGET].get("model_id"))
+    progress = is_progress_bar(text)
     name = text.split("(", 1)[0].strip()
     what = f" ({name})" if name.isidentifier() else ""
-    return {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": NOTE.format(what=what)}}
+    out = []
+    if picture:
+        out.append({"output_type": "display_data", "metadata": {}, "data": {"image/png": picture}})
+    if not progress:
+        note = (NOTE if picture else NOTE_ONLY).format(what=what)
+        out.append({"output_type": "display_data", "metadata": {}, "data": {"text/markdown": note}})
+    return out
 
 
-def for_pdf(nb: dict) -> tuple[dict, int]:
-    """The notebook with every widget output replaced by its note; and how many there were."""
+def for_pdf(nb: dict, pictures: dict[str, str] | None = None) -> tuple[dict, int]:
+    """The notebook with every widget output replaced by its picture and note; how many."""
     n = 0
     for cell in nb["cells"]:
-        for i, output in enumerate(cell.get("outputs", [])):
+        outputs = []
+        for output in cell.get("outputs", []):
             if WIDGET in output.get("data", {}):
-                cell["outputs"][i] = widget_note(output)
+                outputs += widget_outputs(output, pictures or {})
                 n += 1
+            else:
+                outputs.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = outputs
     nb.get("metadata", {}).pop("widgets", None)
     return nb, n
 
@@ -93,6 +153,7 @@ def prepare(toc_file: Path = ROOT / "_toc.yml") -> bool:
     chapters = [p for p in sorted((ROOT / "chapters").glob("*.ipynb")) if p.stem in listed]
     reuse = all((EXECUTED / p.name).is_file() for p in chapters)
     widgets = 0
+    pictures = widget_pictures([p.stem for p in chapters]) if reuse else {}
     for path in chapters:
         nb = json.loads(((EXECUTED if reuse else ROOT / "chapters") / path.name).read_text("utf-8"))
         glue = EXECUTED / f"{path.stem}.glue.json"
@@ -105,7 +166,7 @@ def prepare(toc_file: Path = ROOT / "_toc.yml") -> bool:
                     prefix = out["metadata"]["scrapbook"]["mime_prefix"]
                     out["data"] = {prefix + mime: v for mime, v in out["data"].items()}
                     code["outputs"].append(out)
-        nb, n = for_pdf(nb)
+        nb, n = for_pdf(nb, pictures)
         start = starts.get(f"chapters/{path.stem}")
         if start:
             nb["cells"].insert(0, {"cell_type": "markdown", "id": "pdf-numbering", "metadata": {},
@@ -117,7 +178,7 @@ def prepare(toc_file: Path = ROOT / "_toc.yml") -> bool:
         config["execute"]["execute_notebooks"] = "off"
     (SRC / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     how = "executed by the HTML build" if reuse else "to execute"
-    print(f"build_pdf: {len(chapters)} notebooks ({how}), {widgets} widget outputs noted")
+    print(f"build_pdf: {len(chapters)} notebooks ({how}), {widgets} widgets, {len(pictures)} pictured")
     return reuse
 
 

@@ -230,19 +230,27 @@ def test_pdf_has_no_missing_characters():
     assert rows and not not_embedded, f"fonts not embedded: {not_embedded}"
 
 
-def test_pdf_shows_each_widget_as_a_note_and_every_figure():
+def test_pdf_shows_each_widget_as_its_picture_with_a_note_and_every_figure():
     text = pdf_text()
-    widgets = sum(
-        build_pdf.WIDGET in o.get("data", {})
+    texts = [
+        "".join(o["data"].get("text/plain", ""))
         for p in built(EXECUTED).glob("*.ipynb")
         for c in json.loads(p.read_text("utf-8"))["cells"]
         for o in c.get("outputs", [])
+        if build_pdf.WIDGET in o.get("data", {})
+    ]
+    controls = [t for t in texts if not build_pdf.is_progress_bar(t)]
+    assert controls, "no widget in the executed chapters"
+    flat = " ".join(text.split())
+    pictured = re.findall(
+        r"The interactive widget(?: \(\w+\))? above, as the HTML book first shows it: it is live there", flat
     )
-    assert widgets > 0
-    notes = re.findall(
-        r"An interactive widget(?: \(\w+\))?: it is live in the HTML book", " ".join(text.split())
-    )
-    assert len(notes) == widgets, f"{len(notes)} notes for {widgets} widgets"
+    bare = re.findall(r"An interactive widget(?: \(\w+\))?: it is live in the HTML book", flat)
+    assert not bare, f"{len(bare)} widgets without their picture (is Chromium there for make pdf?)"
+    assert len(pictured) == len(controls), f"{len(pictured)} pictured notes for {len(controls)} widgets"
+    tex = built(PDF.with_suffix(".tex")).read_text("utf-8")
+    images = len(re.findall(r"\\sphinxincludegraphics", tex))
+    assert images >= len(texts), f"{images} images in the PDF for {len(texts)} widgets and the figures"
     svgs = len(re.findall(r"\{figure\}\s*\S+\.svg", (ROOT / "intro.md").read_text("utf-8")))
     svgs += sum(
         len(re.findall(r"\{figure\}\s*\S+\.svg", "".join(c["source"])))
