@@ -242,10 +242,8 @@ def test_pdf_shows_each_widget_as_its_picture_with_a_note_and_every_figure():
     controls = [t for t in texts if not build_pdf.is_progress_bar(t)]
     assert controls, "no widget in the executed chapters"
     flat = " ".join(text.split())
-    pictured = re.findall(
-        r"The interactive widget(?: \(\w+\))? above, as the HTML book first shows it: it is live there", flat
-    )
-    bare = re.findall(r"An interactive widget(?: \(\w+\))?: it is live in the HTML book", flat)
+    pictured = re.findall(r"The interactive widget(?: \(\w+\))? above, as the HTML book first shows it", flat)
+    bare = re.findall(r"An interactive widget(?: \(\w+\))?: it is live", flat)
     assert not bare, f"{len(bare)} widgets without their picture (is Chromium there for make pdf?)"
     assert len(pictured) == len(controls), f"{len(pictured)} pictured notes for {len(controls)} widgets"
     tex = built(PDF.with_suffix(".tex")).read_text("utf-8")
