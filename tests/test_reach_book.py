@@ -212,6 +212,8 @@ def test_pdf_has_every_chapter_in_its_table_of_contents():
     # ~10 pages per chapter or more; a PDF with chapters left out or empty is far shorter.
     assert n_pages >= 8 * len(files), f"{n_pages} pages for {len(files)} chapters"
     contents = " ".join(" ".join(pages[:8]).split())
+    heads = [" ".join(p.split()[:1]).lower() for p in pages[1:4]]
+    assert "contents" in heads, f"no page headed Contents after the title: {heads}"
     flat = " ".join(pages)
     for title in titles():
         words = title.replace("-", "").split()[:3]
