@@ -11,14 +11,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 BUILD := _build/html
+PDF := _build/pdf/book.pdf
+# A subset of the chapters: `make book TOC=my_toc.yml` (a copy of _toc.yml with fewer files; see
+# README.md, "For teachers").  JB_FLAGS: the strict build's flags (any warning fails).
+TOC ?=
+JB_FLAGS ?= -W -n --keep-going
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 JS_TESTS = $(sort $(shell find tests/js -type f \( -name '*.test.mjs' -o -name '*.test.js' -o -name '*.test.cjs' \) 2>/dev/null))
 
-.PHONY: help book test lint pytest nbval build browser lab js assets chromium clean
+.PHONY: help book test lint pytest nbval build browser lab js assets chromium clean tex pdf reach
 
 help:
 	@echo "make book   build the book into $(BUILD) (open $(BUILD)/index.html)"
-	@echo "make test   run every test (lint, pytest, nbval, strict build, browser, JupyterLab, node)"
+	@echo "make test   run every test (lint, pytest, nbval, strict build, PDF, browser, JupyterLab, node)"
+	@echo "make pdf    build the whole book as one PDF, $(PDF) (after make book it executes nothing)"
 	@echo "$(BIN)/jupyter lab   open the chapters with live widgets (after make book)"
 
 # --- environments ------------------------------------------------------------------------------
@@ -50,6 +56,27 @@ chromium:
 	    echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian) and retry." >&2; exit 1; \
 	fi
 
+# TeX for the PDF, from Debian's packages (~430 MB, ~35 s from a local mirror): xelatex and the
+# LaTeX packages Sphinx uses, DejaVu fonts, xindy for the index, rsvg-convert for the SVG
+# figures, poppler's pdftotext/pdffonts for the PDF test.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk fonts-dejavu \
+	lmodern xindy librsvg2-bin poppler-utils
+tex:
+	@missing=""; \
+	for c in xelatex latexmk xindy rsvg-convert pdftotext pdffonts; do \
+	    command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; \
+	done; \
+	fc-list 2>/dev/null | grep -q DejaVuSansMono || missing="$$missing DejaVu"; \
+	if [ -z "$$missing" ]; then \
+	    echo "tex: $$(command -v xelatex)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "tex: missing$$missing; installing Debian's packages"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
+	else \
+	    echo "TeX is missing ($$missing): run 'sudo apt-get install --no-install-recommends $(TEX_PACKAGES)' and retry." >&2; \
+	    exit 1; \
+	fi
+
 assets: node_modules/.package-lock.json $(VENV)/.runtime-installed
 	$(BIN)/python book/copy_assets.py
 
@@ -62,15 +89,23 @@ book: $(VENV)/.runtime-installed node_modules/.package-lock.json build
 # and static files), and every warning (a broken reference, a failing cell) is an error.
 build: assets
 	rm -rf _build
-	time $(BIN)/jupyter-book build . -W -n --keep-going
+	time $(BIN)/jupyter-book build . $(JB_FLAGS) $(if $(TOC),--toc $(TOC))
+
+# The whole book as one PDF (Jupyter Book's LaTeX builder, xelatex).  It reuses the notebooks the
+# HTML build executed (_build/jupyter_execute) and executes them itself only without one.
+pdf: tex assets
+	time $(BIN)/python book/build_pdf.py $(TOC)
+	@echo "The PDF is $(PDF)."
 
 # --- the tests -----------------------------------------------------------------------------------
 
-test: $(VENV)/.dev-installed node_modules/.package-lock.json chromium
+test: $(VENV)/.dev-installed node_modules/.package-lock.json chromium tex
 	$(MAKE) lint
 	$(MAKE) pytest
 	$(MAKE) nbval
 	$(MAKE) build
+	$(MAKE) pdf
+	$(MAKE) reach
 	$(MAKE) browser
 	$(MAKE) lab
 	$(MAKE) js
@@ -81,7 +116,12 @@ lint:
 
 # The lib's tests and the repository checks (committed notebooks carry no outputs).
 pytest:
-	$(BIN)/pytest -m "not browser and not jupyterlab" tests
+	$(BIN)/pytest -m "not browser and not jupyterlab and not book" tests
+
+# What reads the built book and PDF: a downloaded chapter run alone in a venv without the lib
+# (then with the wheel from the book), the PDF's contents and characters, the outward buttons.
+reach:
+	$(BIN)/pytest -m book tests/test_reach_book.py
 
 # Every chapter in a fresh kernel; outputs are not compared (they are not stored), errors fail.
 nbval:
