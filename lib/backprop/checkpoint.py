@@ -82,6 +82,54 @@ def backward_madds(sizes, B: int, input_grad: bool = False) -> list:
     return [None] + [(2 if k > 1 or input_grad else 1) * f[k] for k in range(1, len(f))]
 
 
+class _Counting(np.ndarray):
+    """A float array that logs the shapes (p, q, r) of every matrix product it takes part in."""
+
+    log: list | None = None
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [v.view(np.ndarray) if isinstance(v, _Counting) else v for v in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(v.view(np.ndarray) if isinstance(v, _Counting) else v for v in kwargs["out"])
+        if ufunc is np.matmul and method == "__call__" and _Counting.log is not None:
+            A, C = np.asarray(plain[0]), np.asarray(plain[1])
+            _Counting.log.append((A.shape[0], A.shape[1], C.shape[1]))  # (p × q)(q × r)
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        if isinstance(result, np.ndarray) and result.dtype.kind == "f":
+            return result.view(_Counting)
+        return result
+
+
+def counted_products(net: Network, x, y, input_grad: bool = False) -> tuple[list, list]:
+    """Run bp.forward and bp.backward themselves, logging every matrix product they make.
+
+    The weights, and the a_k, h_k the forward pass hands to the backward pass, are wrapped in
+    an array type that records the shapes (p, q, r) of each (p × q)(q × r) product it takes
+    part in (every product of either pass has one of them as a factor), so the log is what
+    the lib's code really computes, independent of forward_madds/backward_madds.
+
+    Returns
+    -------
+    (forward_products, backward_products) : lists of (p, q, r), in the order they were made;
+    each costs p·q·r multiply-adds.
+    """
+    from backprop.network import backward, forward
+
+    counted = net.with_params(
+        (None,) + tuple(Wk.view(_Counting) for Wk in net.W[1:]),
+        (None,) + tuple(bk.view(_Counting) for bk in net.b[1:]),
+    )
+    _Counting.log = []
+    try:
+        fwd = forward(counted, x)
+        forward_log, _Counting.log = _Counting.log, []
+        fwd = Forward([None] + [ak.view(_Counting) for ak in fwd.a[1:]], [hk.view(_Counting) for hk in fwd.h])
+        backward(counted, fwd, y, input_grad=input_grad)
+        return forward_log, _Counting.log
+    finally:
+        _Counting.log = None
+
+
 # ------------------------------------------------------------------ memory: stored floats
 
 
