@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from backprop import checkpoint as ck
 from backprop.checkpoint_explorer import CheckpointExplorer, checkpoint_explorer
-
 from netcases import ACTIVATION_NAMES, PAIRS, random_problem
 
 JS_TESTS = Path(__file__).resolve().parent / "js"
@@ -172,5 +171,6 @@ def test_counted_products_of_the_lib_equal_the_formulas():
         for input_grad in (False, True):
             fwd_log, bwd_log = ck.counted_products(net, x, y, input_grad=input_grad)
             assert [p * q * r for p, q, r in fwd_log] == ck.forward_madds(net.sizes, B)[1:]
-            assert sum(p * q * r for p, q, r in bwd_log) == sum(ck.backward_madds(net.sizes, B, input_grad)[1:])
+            want = sum(ck.backward_madds(net.sizes, B, input_grad)[1:])
+            assert sum(p * q * r for p, q, r in bwd_log) == want
             assert len(bwd_log) == 2 * net.L - (0 if input_grad else 1)

@@ -88,9 +88,12 @@ class _Counting(np.ndarray):
     log: list | None = None
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        plain = [v.view(np.ndarray) if isinstance(v, _Counting) else v for v in inputs]
+        def unwrap(v):
+            return v.view(np.ndarray) if isinstance(v, _Counting) else v
+
+        plain = [unwrap(v) for v in inputs]
         if "out" in kwargs:
-            kwargs["out"] = tuple(v.view(np.ndarray) if isinstance(v, _Counting) else v for v in kwargs["out"])
+            kwargs["out"] = tuple(unwrap(v) for v in kwargs["out"])
         if ufunc is np.matmul and method == "__call__" and _Counting.log is not None:
             A, C = np.asarray(plain[0]), np.asarray(plain[1])
             _Counting.log.append((A.shape[0], A.shape[1], C.shape[1]))  # (p × q)(q × r)
