@@ -192,7 +192,7 @@ class CheckpointView {
     const mark = htmlEl("span", { class: "bpck-legend-item" }, legend);
     const sw = svgEl("svg", { width: 16, height: 12, viewBox: "0 0 16 12", "aria-hidden": "true" }, mark);
     svgEl("path", { class: "bpck-mark", d: "M2 2 L14 2 L8 11 Z" }, sw);
-    htmlEl("span", {}, mark, "checkpoint c_s (h kept)");
+    htmlEl("span", {}, mark, "checkpoint (its h kept)");
 
     const read = htmlEl("div", { class: "bpck-readouts", "aria-live": "polite" }, root);
     const line = (key, label) => {
