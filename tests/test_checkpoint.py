@@ -174,3 +174,21 @@ def test_counted_products_of_the_lib_equal_the_formulas():
             want = sum(ck.backward_madds(net.sizes, B, input_grad)[1:])
             assert sum(p * q * r for p, q, r in bwd_log) == want
             assert len(bwd_log) == 2 * net.L - (0 if input_grad else 1)
+
+
+def test_front_end_updates_reach_python(caplog):
+    # What the kernel does with the front end's `update` message when the reader moves the
+    # sliders (L and m together when L drops below m); the readouts follow, nothing is logged.
+    import logging
+
+    ex = checkpoint_explorer(L=16, m=4, n=100)
+    for state in ({"L": 30}, {"m": 7}, {"n": 250}, {"L": 5, "m": 5}):
+        with caplog.at_level(logging.WARNING):
+            ex._handle_msg(
+                {"content": {"data": {"method": "update", "state": state, "buffer_paths": []}}, "buffers": []}
+            )
+        for trait, value in state.items():
+            assert getattr(ex, trait) == value
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    r = ex.readouts()
+    assert (r["m"], r["recomputed"], r["peak"]) == (5, 0, ck.stored_floats((250,) * 6, 1))
