@@ -40,6 +40,7 @@ def shown(root) -> dict:
              out.marks = all('[data-mark]', (e) => Number(e.dataset.mark));
              out.bars = root.querySelectorAll('rect[data-bar]').length;
              out.current_bar = all('rect[data-bar].bpck-current', (e) => Number(e.dataset.bar));
+             out.best_mark = all('[data-best]', (e) => Number(e.dataset.best));
              out.m_max = Number(root.querySelector('input[data-control=m]').max);
              out.names = all('svg[role=img]', (s) => s.querySelector('title').textContent);
              return out;
@@ -74,6 +75,7 @@ def assert_equal_to_lib(s: dict) -> None:
     assert len(s["cells_kept"]) + len(s["cells_recomputed"]) == 2 * L + 1
     assert r["recomputed"] == last
     assert s["bars"] == L and s["current_bar"] == [m] and s["m_max"] == L
+    assert s["best_mark"] == [r["best"]]
     assert all(name.strip() for name in s["names"]) and len(s["names"]) == 2
 
 

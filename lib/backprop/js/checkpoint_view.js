@@ -306,6 +306,8 @@ class CheckpointView {
         "data-bar": i + 1,
       }, g);
     });
+    const bestTop = y0 - (h * peaks[s.best - 1]) / top;
+    svgEl("text", { x: x0 + (s.best - 0.5) * bw, y: bestTop - 4, class: "bpck-index", "text-anchor": "middle", "data-best": s.best }, g).textContent = "best";
     svgEl("text", { x: x0 - 4, y: y0 - h + 4, class: "bpck-index", "text-anchor": "end" }, g).textContent = "100 %";
     svgEl("text", { x: x0 - 4, y: y0 + 4, class: "bpck-index", "text-anchor": "end" }, g).textContent = "0";
     const every = Math.ceil(L / 8);
