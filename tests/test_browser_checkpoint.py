@@ -6,6 +6,7 @@ checkpoint marks, bars) and every readout, which must equal the lib's
 (backprop.checkpoint_explorer.CheckpointExplorer.readouts) for the new state.  Also: no console
 error or failed request, the SVGs are named images, the arrow keys stay in the explorer, and at
 390 px the page does not scroll sideways and every SVG label is drawn at 10 px or more.
+One page is opened for all of it (a page costs seconds).
 """
 
 from __future__ import annotations
@@ -170,13 +171,14 @@ def test_keyboard_moves_each_slider_and_keeps_its_keys(explorer):
     assert labels and all(labels), labels
 
 
-def test_phone_width_dark(browser, book_dir):
-    visit = open_book_page(browser, book_dir, PAGE, "dark")
+def test_phone_width(light_page):
+    # (the dark palette's contrast is axe-core's job, tests/test_browser_a11y.py, light and dark)
+    page = light_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
     try:
-        visit.page.set_viewport_size({"width": 390, "height": 844})
-        visit.page.wait_for_timeout(200)
-        assert visit.page.evaluate("document.documentElement.scrollWidth") <= 390
-        root = visit.page.locator(".bpck").first
+        page.wait_for_timeout(200)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        root = page.locator(".bpck").first
         box = root.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         sizes = root.evaluate(
@@ -186,6 +188,6 @@ def test_phone_width_dark(browser, book_dir):
                })"""
         )
         assert sizes and min(sizes) >= 10, min(sizes)
-        assert not visit.console_errors, visit.console_errors
+        assert not light_page.console_errors, light_page.console_errors
     finally:
-        visit.page.context.close()
+        page.set_viewport_size({"width": 1280, "height": 900})
