@@ -69,8 +69,8 @@ def css_source() -> str:
 def palette() -> dict:
     """The Feedback box's colours (exercises.py), for the boxes' verdicts: one source."""
     out = {
-        status: {"border": _COLOURS[status], "text": _TEXT_COLOURS[status], "background": _BACKGROUNDS[status]}
-        for status in _COLOURS
+        status: {"border": border, "text": _TEXT_COLOURS[status], "background": _BACKGROUNDS[status]}
+        for status, border in _COLOURS.items()
     }
     return {**out, "text": _TEXT}
 
@@ -225,5 +225,8 @@ def answer_box(feedback) -> AnswerBox | None:
         return None
     verdict = {k: bool(v) if k == "correct" else v for k, v in feedback._asdict().items()}
     return AnswerBox(
-        _library=library(), exercise=state, typed=typed_text(getattr(feedback, "answer", None)), feedback=verdict
+        _library=library(),
+        exercise=state,
+        typed=typed_text(getattr(feedback, "answer", None)),
+        feedback=verdict,
     )
