@@ -99,13 +99,16 @@ def exercises() -> list[Exercise]:
         Exercise("one entry matrix", np.array([[2.5]])),
         Exercise("big", big, rtol=1e-5, atol=1e-10, mistakes={"a scalar mistake": 0.5}),
         Exercise("∂L/∂W_312", -0.0421875, mistakes={"you swapped i and j": 0.0184}, batch_size=8),
+        # a mistake within tolerance of the answer is never named (tolerances are not transitive)
+        Exercise("near mistake", 1.0, mistakes={"too near to tell": 1.0 + 0.9e-6}),
+        Exercise("zeros", np.array([[0.0, 1.0], [2.0, 0.0]]), mistakes={"the diagonal only": np.eye(2)}),
     ]
 
 
 def answers(e: np.ndarray, rng) -> list:
     """Many answers to an exercise whose expected value is e: right, wrong in every way, odd."""
     out = [None, "abc", "", True, False, {}, [], [[]], [[1.0, 2.0], [3.0]], [1.0, [2.0]], [[[1.0]]]]
-    out += [e, e + 1e-9 * np.abs(e), e.tolist()]
+    out += [e, e + 1e-9 * np.abs(e), e.tolist(), e + 5e-10, e - 3e-9, e + 1.8e-6]  # atol, rtol
     out += [np.full(e.shape, np.nan), np.full(e.shape, np.inf), np.full(e.shape, -np.inf)]
     if e.ndim == 0:
         x = float(e)
