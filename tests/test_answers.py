@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from backprop import answers as A
-from backprop.exercises import Exercise, ExerciseFeedback, Feedback, check_backprop, messages
+from backprop.exercises import Exercise, ExerciseFeedback, Feedback, check_backprop, check_function, messages
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "lib" / "backprop" / "js"
@@ -158,7 +158,7 @@ def test_typed_text_reaches_python():
 
 def test_function_exercises_say_they_need_python_and_get_no_box():
     fx = Exercise("f(z)", lambda z: 2 * z, inputs=[1.0, 2.0])
-    for fb in (fx.check(None), fx.check(lambda z: z), check_backprop(None)):
+    for fb in (fx.check(None), fx.check(lambda z: z), check_backprop(None), check_function(None, abs)):
         bundle, _ = fb._repr_mimebundle_()
         assert VIEW_MIME not in bundle
         assert "only Python can run it" in bundle["text/html"] and "Jupyter" in bundle["text/html"]

@@ -202,6 +202,11 @@ def _for_cell(fb: Feedback, exercise=None, answer=None, needs_python: bool = Fal
     return out
 
 
+def _cell(fb: Feedback, strict: bool) -> Feedback:
+    """A function check's verdict: raised if strict and wrong, else noted as needing Python."""
+    return _done(fb, strict) if strict else _for_cell(fb, needs_python=True)
+
+
 def _done(fb: Feedback, strict: bool) -> Feedback:
     return fb.raise_if_wrong() if strict else fb
 
@@ -404,10 +409,11 @@ def check_function(
 
     Returns
     -------
-    Feedback — on a mismatch the message names the first failing input and what is wrong there.
+    Feedback — on a mismatch the message names the first failing input and what is wrong there;
+    without strict an ExerciseFeedback, whose box says that the exercise needs Python.
     """
     if (fb := _not_a_function(fn, name)) is not None:
-        return _done(fb if fb.reason == "not_attempted" else _with_hint(fb, hint), strict)
+        return _cell(fb if fb.reason == "not_attempted" else _with_hint(fb, hint), strict)
     if inputs is None:
         z = np.linspace(-4.0, 4.0, 17)
         inputs = [*z, z.reshape(-1, 1)]
@@ -420,7 +426,7 @@ def check_function(
             got = _call(fn, x)
         except Exception as err:  # the reader's code: any error is feedback, not a crash
             fb = Feedback(False, "raised", name, f"raised {type(err).__name__}: {err} — {where}")
-            return _done(_with_hint(fb, hint), strict)
+            return _cell(_with_hint(fb, hint), strict)
         outputs.append((got, want))
         fb = check(got, want, name=name, rtol=rtol, atol=atol)
         if not fb.correct and first_bad is None:
@@ -428,7 +434,7 @@ def check_function(
             message = "returned None (a missing `return`?)" if fb.reason == "not_attempted" else fb.message
             first_bad = Feedback(False, reason, name, f"{message} — {where}")
     if first_bad is None:
-        return Feedback(True, "correct", name, f"correct on all {len(inputs)} sample inputs.")
+        return _cell(Feedback(True, "correct", name, f"correct on all {len(inputs)} sample inputs."), strict)
     # A wrong sign or factor shows best over all samples together (one number is a multiple of any other).
     got_all = [_as_array(g) for g, _ in outputs]
     if all(g is not None and g.size == np.size(w) for g, (_, w) in zip(got_all, outputs, strict=True)):
@@ -439,7 +445,7 @@ def check_function(
         )  # fmt: skip
         if joint.reason in ("sign", "factor", "close"):
             first_bad = joint._replace(message=f"{joint.message} (over all {len(inputs)} sample inputs)")
-    return _done(_with_hint(first_bad, hint), strict)
+    return _cell(_with_hint(first_bad, hint), strict)
 
 
 class Exercise(NamedTuple):
@@ -638,7 +644,7 @@ def check_backprop(
     from backprop.network import backward, forward
 
     if (fb := _not_a_function(fn, name)) is not None:
-        return _done(fb, strict) if strict else _for_cell(fb, needs_python=True)
+        return _cell(fb, strict)
     cases = list(cases)
     for i, (sizes, g, output, loss) in enumerate(cases):
         net, x, Y = _backprop_case(i, sizes, g, output, loss, B)
@@ -663,8 +669,3 @@ def check_backprop(
     depths = sorted({len(sizes) - 1 for sizes, *_ in cases})
     msg = f"correct on all {len(cases)} networks (depths {depths[0]}–{depths[-1]})."
     return _cell(Feedback(True, "correct", name, msg), strict)
-
-
-def _cell(fb: Feedback, strict: bool) -> Feedback:
-    """check_backprop's verdict: raised if strict and wrong, else noted as needing Python."""
-    return _done(fb, strict) if strict else _for_cell(fb, needs_python=True)
