@@ -65,73 +65,104 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-BOX_INFO_JS = """(root) => {
+BOXES_JS = """() => [...document.querySelectorAll('.bpa')].map((root) => {
   const handle = root.parentElement.__bpa;
   const field = root.querySelector('.bpa-field');
   const label = root.querySelector('label.bpa-label');
   const live = root.querySelector('.bpa-verdict');
   return {exercise: handle && handle.exercise, labelled: !!label && label.htmlFor === field.id && !!field.id,
-          live: live.getAttribute('aria-live'), label: label ? label.textContent : ''};
-}"""
+          live: live.getAttribute('aria-live')};
+})"""
+
+# Types `texts[n]` into box n as a keyboard does (the field's value, then an Enter keydown on the
+# field: the box's own handler checks) and returns each verdict's visible text.
+TYPE_ALL_JS = """(texts) => [...document.querySelectorAll('.bpa')].map((root, n) => {
+  const field = root.querySelector('.bpa-field');
+  field.focus();
+  field.value = texts[n];
+  field.dispatchEvent(new Event('input', {bubbles: true}));
+  field.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}));
+  return root.querySelector('.bpa-verdict').innerText;
+})"""
 
 
-def test_every_answer_box_checks_in_the_page(browser, book_dir, book_pages):
-    started, counts = time.perf_counter(), {}
+def _pages_with_boxes(book_dir, book_pages) -> dict[str, list[dict]]:
+    out = {}
     for rel in book_pages:
         html = (book_dir / rel).read_text("utf-8")
         copies = html.count(A.MODULE_MARKER)
         assert copies <= 1, f"{rel} holds the answer boxes' module {copies} times"
         saved = box_models(html)
-        if not saved:
-            continue
-        assert copies == 1, f"{rel} shows answer boxes but holds no copy of their module"
-        assert all(s["_esm"] == A.STUB_ESM for s in saved), rel
-        visit = open_book_page(browser, book_dir, rel)
-        page = visit.page
-        try:
-            page.wait_for_function(
-                f"document.querySelectorAll('.bpa').length >= {len(saved)}", timeout=20_000
-            )
-            boxes = page.locator(".bpa")
+        if saved:
+            assert copies == 1, f"{rel} shows answer boxes but holds no copy of their module"
+            assert all(s["_esm"] == A.STUB_ESM for s in saved), rel
+            out[rel] = saved
+    assert len(out) >= 2, "the built book should have several pages with answer boxes"
+    return out
+
+
+def test_every_answer_box_checks_in_the_page(browser, book_dir, book_pages):
+    started, counts = time.perf_counter(), {}
+    pages = _pages_with_boxes(book_dir, book_pages)
+    visits = {}
+    try:
+        for rel in pages:  # one page at a time: anywidget gives a model 2 s to initialise
+            visit = visits[rel] = open_book_page(browser, book_dir, rel, wait=False)
+            page = visit.page
+            page.wait_for_load_state("load")
+            n_saved = len(pages[rel])
+            page.wait_for_function(f"document.querySelectorAll('.bpa').length >= {n_saved}", timeout=30_000)
+            boxes = page.evaluate(BOXES_JS)
             exercises = page.locator("div.exercise").count()
             needs_python = page.locator(".backprop-needs-python").count()
-            assert boxes.count() + needs_python == exercises, (
-                f"{rel}: {exercises} exercises, {boxes.count()} answer boxes, {needs_python} notes"
+            assert len(boxes) + needs_python == exercises, (
+                f"{rel}: {exercises} exercises, {len(boxes)} answer boxes, {needs_python} notes"
             )
-            counts[rel] = boxes.count()
-            for n in range(boxes.count()):
-                root = boxes.nth(n)
-                info = root.evaluate(BOX_INFO_JS)
+            counts[rel] = len(boxes)
+            wrong_texts, right_texts, wrong_want, right_want = [], [], [], []
+            for n, info in enumerate(boxes):
                 state = info["exercise"]
                 where = f"{rel}, box {n + 1} ({state and state['name']})"
                 assert state, f"{where}: the box has no exercise state"
                 assert info["labelled"] and info["live"] == "polite", where
-                field, verdict = root.locator(".bpa-field"), root.locator(".bpa-verdict")
                 ndim = np.ndim(state["expected"])
                 wrong, kind = wrong_answer(state)
-                for value, want_correct in ((wrong, False), (state["expected"], True)):
+                for value, texts, wants in (
+                    (wrong, wrong_texts, wrong_want),
+                    (state["expected"], right_texts, right_want),
+                ):
                     text = rows_text(value)
                     want = A.check_state(A.parse_rows(text, ndim), state)
-                    assert want.correct is want_correct, f"{where}: {want.text}"
-                    if kind == "mistake" and not want_correct:
-                        assert want.reason == "mistake", f"{where}: {want.text}"
-                    field.fill(text)
-                    field.press("Enter")
-                    got = squash(verdict.inner_text())
-                    assert got == squash(verdict_text(want)), f"{where}: typed {text!r}"
+                    texts.append(text)
+                    wants.append(want)
+                assert not wrong_want[-1].correct and right_want[-1].correct, (where, wrong_want[-1].text)
+                if kind == "mistake":
+                    assert wrong_want[-1].reason == "mistake", (where, wrong_want[-1].text)
+            # the first box by real keystrokes, then every box at once
+            field = page.locator(".bpa .bpa-field").first
+            field.fill(wrong_texts[0])
+            field.press("Enter")
+            got = squash(page.locator(".bpa .bpa-verdict").first.inner_text())
+            assert got == squash(verdict_text(wrong_want[0])), f"{rel}, box 1: typed {wrong_texts[0]!r}"
+            for texts, wants in ((wrong_texts, wrong_want), (right_texts, right_want)):
+                shown = page.evaluate(TYPE_ALL_JS, texts)
+                for n, (got, want) in enumerate(zip(shown, wants, strict=True)):
+                    assert squash(got) == squash(verdict_text(want)), (
+                        f"{rel}, box {n + 1}: typed {texts[n]!r}"
+                    )
             assert not visit.console_errors and not visit.failed_requests, (rel, visit.console_errors)
-        finally:
-            page.context.close()
+    finally:
+        for visit in visits.values():
+            visit.page.context.close()
     seconds = time.perf_counter() - started
     print(f"\nanswer boxes per page ({sum(counts.values())} in all, {seconds:.1f} s):")
     for rel, n in counts.items():
         print(f"  {n:3d}  {rel}")
-    assert len(counts) >= 2, "the built book should have several pages with answer boxes"
 
 
 def test_keyboard_only_and_jupyterlab_keys(browser, book_dir, book_pages):
     """Tab reaches the field, typing and Enter check; no key of the field reaches `document`."""
-    rel = next(r for r in book_pages if box_models((book_dir / r).read_text("utf-8")))
+    rel = next(iter(_pages_with_boxes(book_dir, book_pages)))
     visit = open_book_page(browser, book_dir, rel)
     page = visit.page
     try:
