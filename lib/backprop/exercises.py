@@ -14,6 +14,12 @@ can compare it) and as a small coloured box in Jupyter and in the HTML book:
     ✗ ∇_{W_2}: wrong shape — expected (3, 2), got (2, 3); your values are the transpose ...
     … ∇_{W_2}: not attempted yet — replace `answer = None` with your answer.
 
+An answer cell's verdict (``Exercise.check`` without strict) is an `ExerciseFeedback`: displayed,
+a numeric exercise's is an answer box (backprop.answers) in which the reader types the answer —
+in the HTML book too, with no kernel: its JavaScript (js/answers.js) gives the same verdicts and,
+word for word, the same hints, composed from the same sentences (js/answer_messages.json).  A
+function exercise's verdict says that it needs Python (NEEDS_PYTHON).
+
 The solution cells call the same checker with ``strict=True``: a wrong (or missing)
 solution raises `ExerciseFailed` (an AssertionError), so executing the book in CI
 proves every solution right.
