@@ -93,7 +93,7 @@ browser:
 # Chapters run in a real JupyterLab (its own server on 127.0.0.1, headless Chromium): no errors,
 # explorer and ipywidgets changes reach the kernel, the keyboard moves sliders, not the notebook.
 lab:
-	$(BIN)/pytest -m jupyterlab tests/test_jupyterlab.py
+	$(BIN)/pytest -m jupyterlab tests/test_jupyterlab.py tests/test_jupyterlab_answers.py
 
 js:
 	$(if $(JS_TESTS),node --test $(JS_TESTS),@echo "no JavaScript tests under tests/js")

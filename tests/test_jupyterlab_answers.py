@@ -1,7 +1,7 @@
 """The answer boxes in a real JupyterLab: typing checks in the page, the text reaches the kernel.
 
 Uses tests/test_jupyterlab.py's server and browser (its fixtures, its copy of the notebooks):
-chapter 6 is run with Run → Run All Cells; in its first answer box the test types, by keyboard,
+chapter 6 is run with Run → Run All Cells; in its first vector's box the test types, by keyboard,
 a wrong answer with keys JupyterLab binds in command mode ("a", "b", "m", "d d": insert, change or
 delete cells) and Shift+Enter for a new row (JupyterLab: run the cell), then Enter.  The notebook
 must keep its cells and its active cell, the verdict must be the Python checker's for what the box
@@ -25,7 +25,8 @@ import json
 from ipywidgets.widgets.widget import _instances
 from backprop.answers import AnswerBox
 boxes = [w for w in list(_instances.values()) if isinstance(w, AnswerBox) and w.typed]
-print(json.dumps([[b.typed, b.feedback.get("message"), (b.check_typed() or b).message] for b in boxes]))"""
+said = [[b.typed, b.feedback.get("message"), getattr(b.check_typed(), "message", None)] for b in boxes]
+print(json.dumps(said))"""
 
 
 def test_an_answer_box_in_jupyterlab(open_notebook):  # noqa: F811
@@ -33,14 +34,17 @@ def test_an_answer_box_in_jupyterlab(open_notebook):  # noqa: F811
     nb.run_all()
     assert not nb.problems_after_run()
     page = nb.page
-    page.wait_for_function("document.querySelectorAll('.bpa').length >= 1", timeout=30_000)
-    root = page.locator(".bpa").first
+    page.wait_for_function("document.querySelectorAll('.bpa').length >= 2", timeout=30_000)
+    root = page.locator(".bpa:has(textarea)").first  # a vector's box: rows on separate lines
     root.scroll_into_view_if_needed()
     state = root.evaluate("(r) => r.parentElement.__bpa.exercise")
     ndim = np.ndim(state["expected"])
-    before = nb.state()
     field = root.locator(".bpa-field")
-    field.click()
+    field.click()  # JupyterLab makes the box's cell the active one
+    page.wait_for_timeout(500)
+    focused = page.evaluate("() => document.activeElement.className")
+    assert focused == "bpa-field", f"the click left the focus on {focused!r}"
+    before = nb.state()
     # letters JupyterLab binds in command mode, then a new row, then the field is emptied again
     page.keyboard.type("a b m d d")
     page.keyboard.press("Shift+Enter")
