@@ -14,6 +14,12 @@ can compare it) and as a small coloured box in Jupyter and in the HTML book:
     ✗ ∇_{W_2}: wrong shape — expected (3, 2), got (2, 3); your values are the transpose ...
     … ∇_{W_2}: not attempted yet — replace `answer = None` with your answer.
 
+An answer cell's verdict (``Exercise.check`` without strict) is an `ExerciseFeedback`: displayed,
+a numeric exercise's is an answer box (backprop.answers) in which the reader types the answer —
+in the HTML book too, with no kernel: its JavaScript (js/answers.js) gives the same verdicts and,
+word for word, the same hints, composed from the same sentences (js/answer_messages.json).  A
+function exercise's verdict says that it needs Python (NEEDS_PYTHON).
+
 The solution cells call the same checker with ``strict=True``: a wrong (or missing)
 solution raises `ExerciseFailed` (an AssertionError), so executing the book in CI
 proves every solution right.
@@ -32,13 +38,25 @@ shape, except that a number may be given as any array with one entry.
 from __future__ import annotations
 
 import html
+import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
+from functools import cache
+from importlib import resources
 from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Exercise", "ExerciseFailed", "Feedback", "check", "check_backprop", "check_function"]
+__all__ = [
+    "Exercise",
+    "ExerciseFailed",
+    "ExerciseFeedback",
+    "Feedback",
+    "check",
+    "check_backprop",
+    "check_function",
+]
 
 # Okabe–Ito: bluish green for right, vermillion for wrong, grey for not attempted (the box's
 # left border).  The verdict's words use darker shades of the same hues, and the box brings its
@@ -53,6 +71,31 @@ _MARKS = {"correct": "✓", "wrong": "✗", "not attempted": "…"}
 
 # A relative error below this (but above the tolerance) is reported as "close".
 _CLOSE = 1e-2
+
+
+@cache
+def messages() -> dict[str, str]:
+    """The checker's sentences, js/answer_messages.json: shared with the answer boxes' JavaScript.
+
+    `check` and js/answers.js compose their hints from these templates, so the two say the same
+    words; a "{field}" is filled in by `_say` (and by its twin `say` in answers.js).
+    """
+    text = (resources.files("backprop") / "js" / "answer_messages.json").read_text(encoding="utf-8")
+    return {k: v for k, v in json.loads(text).items() if k != "//"}
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _say(key: str, **fields) -> str:
+    """The template `key` of messages() with every {field} replaced by str(fields[field])."""
+
+    def fill(m: re.Match) -> str:
+        if m[1] not in fields:
+            raise KeyError(f"message {key!r} needs the field {m[1]!r}")
+        return str(fields[m[1]])
+
+    return _FIELD.sub(fill, messages()[key])
 
 
 class ExerciseFailed(AssertionError):
@@ -115,12 +158,67 @@ class Feedback(NamedTuple):
         return self
 
 
+#: What an answer cell that asks for a function says in the page: the HTML book cannot run it.
+NEEDS_PYTHON = (
+    "This exercise asks for a function, and only Python can run it: the HTML book cannot check "
+    "it. Open this chapter in Jupyter, write your function and run this cell."
+)
+
+
+class ExerciseFeedback(Feedback):
+    """The Feedback of an answer cell (Exercise.check without strict): it also shows the answer box.
+
+    A Feedback (the same tuple, text and verdict) that remembers its exercise and answer.
+    Displayed in Jupyter or the HTML book, a numeric exercise's feedback is an answer box
+    (backprop.answers.AnswerBox: type an answer, Enter checks it in JavaScript, with the same
+    verdicts and hints), starting from this verdict; a function exercise's box says that it needs
+    Python (NEEDS_PYTHON).  Its text (what nbval and a terminal show) is Feedback.text.
+    """
+
+    exercise: Exercise | None = None
+    answer: Any = None
+    needs_python: bool = False
+
+    def _repr_html_(self) -> str:
+        html_ = super()._repr_html_()
+        if not self.needs_python:
+            return html_
+        note = (
+            '<p class="backprop-needs-python" style="margin: 0.2em 0 0; font-size: 0.92em;">'
+            f"{html.escape(NEEDS_PYTHON)}</p>"
+        )
+        return html_.removesuffix("</div>") + note + "</div>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        bundle, metadata = {"text/plain": self.text, "text/html": self._repr_html_()}, {}
+        if self.exercise is not None and not self.needs_python:
+            from backprop.answers import answer_box
+
+            box = answer_box(self)
+            if box is not None:
+                data, metadata = box._repr_mimebundle_()  # anywidget's: (data, metadata)
+                view = "application/vnd.jupyter.widget-view+json"
+                bundle[view] = data[view]
+        return bundle, metadata
+
+
+def _for_cell(fb: Feedback, exercise=None, answer=None, needs_python: bool = False) -> ExerciseFeedback:
+    out = ExerciseFeedback(*fb)
+    out.exercise, out.answer, out.needs_python = exercise, answer, needs_python
+    return out
+
+
+def _cell(fb: Feedback, strict: bool) -> Feedback:
+    """A function check's verdict: raised if strict and wrong, else noted as needing Python."""
+    return _done(fb, strict) if strict else _for_cell(fb, needs_python=True)
+
+
 def _done(fb: Feedback, strict: bool) -> Feedback:
     return fb.raise_if_wrong() if strict else fb
 
 
 def _fmt_shape(shape: tuple) -> str:
-    return "a number" if shape == () else str(tuple(int(n) for n in shape))
+    return _say("a_number") if shape == () else str(tuple(int(n) for n in shape))
 
 
 def _simple_fraction(c: float) -> Fraction | None:
@@ -143,12 +241,12 @@ def _fmt_factor(c: float, batch_size: int | None) -> str:
     """Name a factor simply: ×2, ×1/4 (= 1/B), ×0.37."""
     if batch_size and batch_size > 1:
         if np.isclose(c, batch_size, rtol=1e-6):
-            return f"×{batch_size} (= ×B, B = {batch_size}: a batch mean's 1/B missing?)"
+            return _say("factor_B", B=batch_size)
         if np.isclose(c, 1 / batch_size, rtol=1e-6):
-            return f"×1/{batch_size} (= ×1/B, B = {batch_size}: a 1/B too many?)"
+            return _say("factor_1_over_B", B=batch_size)
     sign, c = ("−", -c) if c < 0 else ("", c)
     frac = _simple_fraction(c)
-    return f"×{sign}{frac}" if frac is not None else f"×{sign}{c:.3g}"
+    return _say("factor_plain", sign=sign, value=frac if frac is not None else f"{c:.3g}")
 
 
 def _as_array(value) -> np.ndarray | None:
@@ -175,29 +273,18 @@ def _compare(a: np.ndarray, e: np.ndarray, rtol, atol, batch_size, mistakes) -> 
         if w is not None and _same(a, w, rtol, atol) and not _same(w, e, rtol, atol):
             return "mistake", hint
     if a.shape != e.shape:
-        given, want = _fmt_shape(a.shape), _fmt_shape(e.shape)
-        msg = f"wrong shape — expected {want}, got {given}"
+        msg = _say("shape", want=_fmt_shape(e.shape), given=_fmt_shape(a.shape))
         if a.ndim == 2 and a.T.shape == e.shape and np.allclose(a.T, e, rtol=rtol, atol=atol):
-            return (
-                "transposed",
-                msg + "; your values are the transpose of the answer (check the order: ∇ hᵀ or h ∇ᵀ?)",
-            )
+            return "transposed", _say("shape_transposed", shape=msg)
         if a.size == e.size and np.allclose(a.reshape(e.shape), e, rtol=rtol, atol=atol):
-            return (
-                "shape",
-                msg + "; the numbers are right, only the shape differs "
-                "(the lib uses column vectors, e.g. .reshape(-1, 1))",
-            )
+            return "shape", _say("shape_reshaped", shape=msg)
         if e.ndim == 2 and e.shape[1] == 1 and a.ndim == 1:
-            return "shape", msg + " (a column vector has shape (n, 1), a 1-D array has shape (n,))"
+            return "shape", _say("shape_1d", shape=msg)
         return "shape", msg
     if np.allclose(a, -e, rtol=rtol, atol=atol):
-        return "sign", "wrong sign — your answer is minus the expected one (y − ŷ or ŷ − y?)"
+        return "sign", _say("sign")
     if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(a.T, e, rtol=rtol, atol=atol):
-        return (
-            "transposed",
-            "transposed — your matrix is the transpose of the answer (W or Wᵀ? row i, column j?)",
-        )
+        return "transposed", _say("transposed")
     ee = float(np.sum(e * e))
     if ee > 0:
         c = float(np.sum(a * e) / ee)  # least-squares factor: a ≈ c e
@@ -209,30 +296,18 @@ def _compare(a: np.ndarray, e: np.ndarray, rtol, atol, batch_size, mistakes) -> 
             and not np.isclose(c, 1.0, rtol=_CLOSE)
             and np.allclose(a, c * e, rtol=rtol, atol=atol)
         ):
-            sign = " and wrong sign" if c < 0 else ""
-            return (
-                "factor",
-                f"off by a constant factor{sign}: "
-                f"your answer is {_fmt_factor(c, batch_size)} the expected one",
-            )
+            sign = _say("factor_sign") if c < 0 else ""
+            return "factor", _say("factor", sign=sign, factor=_fmt_factor(c, batch_size))
     # Relative to the size of the expected value, so a rounded small entry still counts as close.
     scale = float(np.max(np.abs(e)))
     rel = float(np.max(np.abs(a - e))) / (scale if scale > 0 else 1.0)
     if rel < _CLOSE:
-        return "close", (
-            f"close, but not within tolerance (largest relative error {rel:.1e} > rtol = {rtol:.0e}) — "
-            "rounded numbers? use the full-precision values"
-        )
+        return "close", _say("close", rel=f"{rel:.1e}", rtol=f"{rtol:.0e}")
     ok = np.isclose(a, e, rtol=rtol, atol=atol)
     if a.ndim > 0 and ok.any():
         first = tuple(int(i) for i in np.argwhere(~ok)[0])
-        return (
-            "partial",
-            f"{int(ok.sum())} of {ok.size} entries are right; the first wrong one is at index {first}",
-        )
-    if a.ndim == 0:
-        return "different", "not equal to the expected value"
-    return "different", "not equal to the expected value (the shape is right)"
+        return "partial", _say("partial", right=int(ok.sum()), size=ok.size, index=first)
+    return "different", _say("different_number" if a.ndim == 0 else "different_array")
 
 
 def check(
@@ -269,28 +344,25 @@ def check(
     if e is None:
         raise TypeError(f"expected must be a number or an array of numbers, got {type(expected).__name__}")
     if answer is None:
-        fb = Feedback(
-            False, "not_attempted", name, "not attempted yet — replace `answer = None` with your answer."
-        )
-        return _done(fb, strict)
+        return _done(Feedback(False, "not_attempted", name, _say("not_attempted")), strict)
     a = _as_array(answer)
     if a is None:
-        want = "a number" if e.ndim == 0 else f"an array of shape {_fmt_shape(e.shape)}"
-        fb = Feedback(False, "type", name, f"expected {want}, got {type(answer).__name__}")
+        want = _say("a_number") if e.ndim == 0 else _say("an_array", shape=_fmt_shape(e.shape))
+        fb = Feedback(False, "type", name, _say("type", want=want, got=type(answer).__name__))
         return _done(_with_hint(fb, hint), strict)
     if e.ndim == 0 and a.size == 1:
         a = a.reshape(())
     if not np.all(np.isfinite(a)):
-        fb = Feedback(False, "nonfinite", name, "your answer contains NaN or inf (an overflow? a log of 0?)")
+        fb = Feedback(False, "nonfinite", name, _say("nonfinite"))
         return _done(_with_hint(fb, hint), strict)
     found = _compare(a, e, rtol, atol, batch_size, mistakes or {})
     if found is None:
-        return Feedback(True, "correct", name, "correct.")
+        return Feedback(True, "correct", name, _say("correct"))
     return _done(_with_hint(Feedback(False, found[0], name, found[1]), hint), strict)
 
 
 def _with_hint(fb: Feedback, hint: str | None) -> Feedback:
-    return fb._replace(message=f"{fb.message}. Hint: {hint}") if hint else fb
+    return fb._replace(message=_say("with_hint", message=fb.message, hint=hint)) if hint else fb
 
 
 def _describe_input(x) -> str:
@@ -343,10 +415,11 @@ def check_function(
 
     Returns
     -------
-    Feedback — on a mismatch the message names the first failing input and what is wrong there.
+    Feedback — on a mismatch the message names the first failing input and what is wrong there;
+    without strict an ExerciseFeedback, whose box says that the exercise needs Python.
     """
     if (fb := _not_a_function(fn, name)) is not None:
-        return _done(fb if fb.reason == "not_attempted" else _with_hint(fb, hint), strict)
+        return _cell(fb if fb.reason == "not_attempted" else _with_hint(fb, hint), strict)
     if inputs is None:
         z = np.linspace(-4.0, 4.0, 17)
         inputs = [*z, z.reshape(-1, 1)]
@@ -359,7 +432,7 @@ def check_function(
             got = _call(fn, x)
         except Exception as err:  # the reader's code: any error is feedback, not a crash
             fb = Feedback(False, "raised", name, f"raised {type(err).__name__}: {err} — {where}")
-            return _done(_with_hint(fb, hint), strict)
+            return _cell(_with_hint(fb, hint), strict)
         outputs.append((got, want))
         fb = check(got, want, name=name, rtol=rtol, atol=atol)
         if not fb.correct and first_bad is None:
@@ -367,7 +440,7 @@ def check_function(
             message = "returned None (a missing `return`?)" if fb.reason == "not_attempted" else fb.message
             first_bad = Feedback(False, reason, name, f"{message} — {where}")
     if first_bad is None:
-        return Feedback(True, "correct", name, f"correct on all {len(inputs)} sample inputs.")
+        return _cell(Feedback(True, "correct", name, f"correct on all {len(inputs)} sample inputs."), strict)
     # A wrong sign or factor shows best over all samples together (one number is a multiple of any other).
     got_all = [_as_array(g) for g, _ in outputs]
     if all(g is not None and g.size == np.size(w) for g, (_, w) in zip(got_all, outputs, strict=True)):
@@ -378,7 +451,7 @@ def check_function(
         )  # fmt: skip
         if joint.reason in ("sign", "factor", "close"):
             first_bad = joint._replace(message=f"{joint.message} (over all {len(inputs)} sample inputs)")
-    return _done(_with_hint(first_bad, hint), strict)
+    return _cell(_with_hint(first_bad, hint), strict)
 
 
 class Exercise(NamedTuple):
@@ -405,16 +478,22 @@ class Exercise(NamedTuple):
     hint: str | None = None
 
     def check(self, answer, strict: bool = False) -> Feedback:
-        """Check `answer` against this exercise; see `check` and `check_function`."""
+        """Check `answer` against this exercise; see `check` and `check_function`.
+
+        Without strict (an answer cell) the verdict is an ExerciseFeedback: displayed, it is the
+        exercise's answer box, or for a function exercise a note that it needs Python.
+        """
         if callable(self.expected):
-            return check_function(
+            fb = check_function(
                 answer, self.expected, self.inputs, self.name, rtol=self.rtol, atol=self.atol,
                 hint=self.hint, strict=strict,
             )  # fmt: skip
-        return check(
+            return fb if strict else _for_cell(fb, self, answer, needs_python=True)
+        fb = check(
             answer, self.expected, self.name, rtol=self.rtol, atol=self.atol, batch_size=self.batch_size,
             mistakes=self.mistakes, hint=self.hint, strict=strict,
         )  # fmt: skip
+        return fb if strict else _for_cell(fb, self, answer)
 
 
 # -------------------------------------------- writing the backward pass (chapter 9)
@@ -571,7 +650,7 @@ def check_backprop(
     from backprop.network import backward, forward
 
     if (fb := _not_a_function(fn, name)) is not None:
-        return _done(fb, strict)
+        return _cell(fb, strict)
     cases = list(cases)
     for i, (sizes, g, output, loss) in enumerate(cases):
         net, x, Y = _backprop_case(i, sizes, g, output, loss, B)
@@ -581,19 +660,18 @@ def check_backprop(
             result = fn(net, forward(net, x), Y.copy())
         except Exception as err:  # the reader's code: any error is feedback, not a crash
             msg = f"raised {type(err).__name__}: {err} — {where}; {_raised_hint(err)}"
-            return _done(Feedback(False, "raised", name, msg), strict)
+            return _cell(Feedback(False, "raised", name, msg), strict)
         got = _params(result, net.L)
         if got is None:
             msg = (
                 "the result has no grad_W[1..L] and grad_b[1..L] of numbers — return "
                 f"Gradients(grad_a, grad_h, grad_W, grad_b) with slot 0 None — {where}"
             )
-            return _done(Feedback(False, "type", name, msg), strict)
+            return _cell(Feedback(False, "type", name, msg), strict)
         if not _same_all(got, want, rtol, atol):
             hint = _diagnose_backprop(net, forward(net, x), Y, got, want, rtol, atol)
             reason = "mistake" if hint in _BACKPROP_BUGS.values() else "different"
-            return _done(Feedback(False, reason, name, f"{hint} — {where}"), strict)
+            return _cell(Feedback(False, reason, name, f"{hint} — {where}"), strict)
     depths = sorted({len(sizes) - 1 for sizes, *_ in cases})
-    return Feedback(
-        True, "correct", name, f"correct on all {len(cases)} networks (depths {depths[0]}–{depths[-1]})."
-    )
+    msg = f"correct on all {len(cases)} networks (depths {depths[0]}–{depths[-1]})."
+    return _cell(Feedback(True, "correct", name, msg), strict)
