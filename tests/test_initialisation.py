@@ -71,3 +71,34 @@ def test_bad_input():
         ini.init((3,))
     with pytest.raises(ValueError, match="unknown activation"):
         ini.init((2, 2), g="gelu")
+
+
+def test_gaussian_mean_closed_forms():
+    assert abs(ini.gaussian_mean(lambda a: a**2, 3.0) - 3.0) < 1e-12
+    assert abs(ini.gaussian_mean(lambda a: np.maximum(a, 0) ** 2, 3.0) - 1.5) < 1e-9
+    assert abs(ini.gaussian_mean(lambda a: (a > 0) * 1.0, 200.0) - 0.5) < 1e-3  # the step at 0
+    with pytest.raises(ValueError, match="variance q"):
+        ini.gaussian_mean(np.abs, -1.0)
+
+
+def test_variance_recursion_relu_closed_form():
+    # ReLU: E[relu(a)²] = q/2 and E[relu′(a)²] = 1/2, so q_k = (n v / 2) q_{k−1}, χ_k = n v / 2
+    rec = ini.variance_recursion((10, 10, 10, 10), "relu", "lecun", input_second_moment=2.0)
+    assert abs(rec.q[1] - 2.0) < 1e-12 and abs(rec.q[3] - 0.5) < 1e-8
+    assert rec.chi[1] is None and all(abs(c - 0.5) < 1e-3 for c in rec.chi[2:])
+    he = ini.variance_recursion((10, 10, 10), "relu", "he")
+    assert abs(he.q[2] - he.q[1]) < 1e-8
+
+
+def test_variance_recursion_predicts_a_wide_network():
+    # the derived per-layer factor χ_k against the measured ‖∇a_{k−1}‖² / ‖∇a_k‖², width 256
+    n, L = 256, 6
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(n, 64)), rng.integers(0, 4, size=64)
+    for g, scheme in [("tanh", "lecun"), ("sigmoid", "he"), ("relu", "glorot")]:
+        sizes = [n] * L + [4]
+        _, _, grads = bp.loss_and_gradients(ini.init(sizes, g=g, scheme=scheme, seed=1), x, y)
+        rec = ini.variance_recursion(sizes, g, scheme)
+        for k in range(2, L):
+            measured = (grads.grad_a[k - 1] ** 2).sum() / (grads.grad_a[k] ** 2).sum()
+            assert abs(measured / rec.chi[k] - 1) < 0.3, (g, scheme, k)
