@@ -167,8 +167,3 @@ class GradNormExplorer(anywidget.AnyWidget):
     def norms(self) -> GradientNorms:
         """The lib's ‖∇_{a_k}‖ and ‖∇_{W_k}‖, k = 1..L, for the current settings."""
         return explorer_norms(self.depth, self.width, self.g, self.scheme, self.data["seed"])
-
-
-def gradnorm_explorer(**kwargs) -> GradNormExplorer:
-    """A GradNormExplorer (keyword arguments: depth, width, g, scheme, title, seed)."""
-    return GradNormExplorer(**kwargs)
