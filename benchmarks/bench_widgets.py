@@ -15,8 +15,7 @@ Both include the canvas draw and the PNG encoding.  Both get their numbers from
 the same lib calls: the training widget's runs are cached per (method, η, M) —
 the cache is warmed before timing, and the cold cost of training a new η is
 reported on its own line; the decision-boundary widget precomputes its epoch
-snapshots at build time (both versions read them); the depth widget builds three
-deep networks and runs forward/backward on every update (in both versions).
+snapshots at build time (both versions read them).
 """
 
 from __future__ import annotations
@@ -86,20 +85,6 @@ def naive_boundary(w: widgets.DecisionBoundaryWidget, epoch: int) -> bytes:
     return png
 
 
-def naive_depth(w: widgets.VanishingGradientsWidget, depth: int) -> bytes:
-    norms = {g: widgets.layer_gradient_norms(w.network(g, depth), w.x, w.labels) for g in widgets.ACTIVATIONS}
-    fig = plt.figure(figsize=(6.4, 3.4), dpi=80)
-    ax = fig.add_subplot()
-    for i, (g, v) in enumerate(norms.items()):
-        ax.plot(np.arange(1, v.size + 1), v, color=plots.OKABE_ITO[i], marker=plots.MARKERS[i], label=g)
-    ax.set(yscale="log", xlabel="layer k", ylabel=r"$\|\nabla_{a_k} L\|$", title=f"{depth} hidden layers")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    fig.subplots_adjust(left=0.14, right=0.8, bottom=0.15, top=0.9)
-    png = encode(fig)
-    plt.close(fig)
-    return png
-
-
 # ------------------------------------------------------------------ timing
 
 
@@ -144,12 +129,6 @@ def main() -> None:
     seq = [int(e) for e in np.resize(np.arange(0, b.epoch.max + 1), n)]
     fast, slow = side_by_side(lambda v: setattr(b.epoch, "value", v), lambda v: naive_boundary(b, v), seq)
     rows.append(("decision boundary (epoch slider)", fast, slow))
-
-    # Chapter 8: depth slider 2..30, three activations, lib forward/backward in every update.
-    d = widgets.vanishing_gradients_widget(activation="all")
-    seq = [int(v) for v in np.resize(np.arange(2, 31, 3), n)]
-    fast, slow = side_by_side(lambda v: setattr(d.depth, "value", v), lambda v: naive_depth(d, v), seq)
-    rows.append(("vanishing gradients (depth slider)", fast, slow))
 
     header = (
         f"{'widget':<38} {'in place p50':>12} {'p95':>7} {'naive p50':>10} {'p95':>7} {'speed-up':>9}  goal"
