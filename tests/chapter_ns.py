@@ -8,6 +8,14 @@ from pathlib import Path
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 
 
+def code_cells(name: str) -> list[str]:
+    """The sources of chapters/<name>.ipynb's code cells, without its install-message cell."""
+    cells = json.loads((CHAPTERS / f"{name}.ipynb").read_text("utf-8"))["cells"]
+    return [
+        "".join(c["source"]) for c in cells if c["cell_type"] == "code" and c.get("id") != "reach-first-cell"
+    ]
+
+
 def run_chapter(name: str) -> dict:
     """Execute every code cell of chapters/<name>.ipynb in order; return the namespace."""
     path = CHAPTERS / f"{name}.ipynb"

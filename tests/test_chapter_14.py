@@ -5,24 +5,20 @@ chapter shows (same builder call) and the exercise checkers (each listed mistake
 each solution accepted), running only the cells that define them (the timing cells are slow).
 """
 
-import json
-from pathlib import Path
-
 import pytest
 from backprop import checkpoint as ck
 from backprop.checkpoint_explorer import checkpoint_explorer
-
-CHAPTER = Path(__file__).resolve().parent.parent / "chapters" / "14_cost.ipynb"
+from chapter_ns import code_cells
 
 
 @pytest.fixture(scope="module")
 def exercises():
-    cells = [c for c in json.loads(CHAPTER.read_text("utf-8"))["cells"] if c["cell_type"] == "code"]
+    cells = code_cells("14_cost")
     ns: dict = {}
-    exec("".join(cells[0]["source"]), ns)  # the imports
-    defining = [c for c in cells if "ex1 = Exercise(" in "".join(c["source"])]
+    exec(cells[0], ns)  # the imports
+    defining = [c for c in cells if "ex1 = Exercise(" in c]
     assert len(defining) == 1
-    exec("".join(defining[0]["source"]), ns)
+    exec(defining[0], ns)
     return ns
 
 

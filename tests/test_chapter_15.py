@@ -8,12 +8,10 @@ network.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from backprop import gradnorm as G
-from chapter_ns import CHAPTERS
+from chapter_ns import code_cells
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +19,7 @@ def ns():
     import matplotlib
 
     matplotlib.use("Agg")
-    cells = json.loads((CHAPTERS / "15_deep_networks.ipynb").read_text("utf-8"))["cells"]
-    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    code = code_cells("15_deep_networks")
     wanted = [code[0]] + [src for src in code if src.startswith("ex_15_1 = Exercise(")]
     assert len(wanted) == 2, "the chapter's imports and its exercise set-up cell"
     namespace: dict = {}
