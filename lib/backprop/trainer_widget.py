@@ -174,7 +174,9 @@ class Trainer(anywidget.AnyWidget):
     @t.validate("eta")
     def _v_eta(self, proposal):
         if not (math.isfinite(proposal.value) and proposal.value > 0):
-            raise TrainerError(f"eta (the learning rate η) must be a finite number > 0, got {proposal.value!r}")
+            raise TrainerError(
+                f"eta (the learning rate η) must be a finite number > 0, got {proposal.value!r}"
+            )
         return proposal.value
 
     @t.validate("batch_size")
@@ -251,7 +253,9 @@ def trainer(
     for a in activations:
         bp._checks.check_name(a, dict.fromkeys(ACTIVATIONS), "activation g")
     if width not in widths or g not in activations:
-        raise ValueError(f"width {width!r} and g {g!r} must be among widths {widths} and activations {activations}")
+        raise ValueError(
+            f"width {width!r} and g {g!r} must be among widths {widths} and activations {activations}"
+        )
     if not (isinstance(hidden, int) and 1 <= hidden <= 4):
         raise ValueError(f"hidden (the number of hidden layers) must be an integer in 1..4, got {hidden!r}")
     max_epochs = epochs if max_epochs is None else max_epochs
@@ -263,13 +267,12 @@ def trainer(
         W, b = to_lists(bp.init((2,) + (w,) * hidden + (classes,), g=a, seed=seed))
         initial[_key(a, w)] = {"W": W, "b": b}
     # The lib's shuffle order of every epoch (the same for every M < N; GD keeps the stored order).
-    orders = [o.tolist() for o in itertools.islice(bp.train.epoch_orders(N, N - 1, seed), max_epochs)]
+    orders = [o.tolist() for o in itertools.islice(bp.train.epoch_orders(N, 1, seed), max_epochs)]
     w = Trainer(
         X=X.tolist(), labels=labels.tolist(), classes=classes, hidden=hidden, activations=activations,
         widths=widths, initial=initial, orders=orders, seed=seed, max_epochs=max_epochs, title=title,
         _library=library(),
     )  # fmt: skip
-    w.set_trait("g", g)
-    w.set_trait("width", width)
+    w.g, w.width = g, width
     w.method, w.eta, w.batch_size, w.epochs = method, float(eta), batch_size, epochs
     return w

@@ -18,7 +18,6 @@ import {
 
 const SETTINGS = ["method", "eta", "batch_size", "epochs", "g", "width"];
 const GRID = 40; // cells per side of the decision-region picture
-const ETA_STEPS = 4; // slider steps per decade of η
 
 function make(tag, attrs, parent, text) {
   const el = document.createElement(tag);
@@ -91,12 +90,8 @@ class TrainerView {
     };
     this.c = {};
     this.c.method = select("method", "method", METHODS.map((x) => [x, x === "GD" ? "GD (M = N)" : x === "SGD" ? "SGD (M = 1)" : "mini-batch"]));
-    const [lo, hi] = m.get("eta_range");
-    this.etaMin = Math.round(Math.log10(lo) * ETA_STEPS);
-    this.etaMax = Math.round(Math.log10(hi) * ETA_STEPS);
-    [this.c.eta, this.c.etaOut] = range("learning rate η", "eta", this.etaMin, this.etaMax, (v) =>
-      this.setSetting("eta", Number((10 ** (v / ETA_STEPS)).toPrecision(3))),
-    );
+    this.etas = etaOptions(...m.get("eta_range"));
+    [this.c.eta, this.c.etaOut] = range("learning rate η", "eta", 0, this.etas.length - 1, (v) => this.setSetting("eta", this.etas[v]));
     this.batchSizes = batchOptions(this.data.N);
     [this.c.batch_size, this.c.batchOut] = range("batch size M", "batch_size", 0, this.batchSizes.length - 1, (v) =>
       this.setSetting("batch_size", this.batchSizes[v]),
@@ -119,14 +114,14 @@ class TrainerView {
       this.reset();
     });
     const plots = make("div", { class: "bpt-plots" }, this.root);
-    const canvas = (cls, label) => {
+    const canvas = (cls, caption) => {
       const fig = make("figure", { class: `bpt-fig ${cls}` }, plots);
-      const cv = make("canvas", { role: "img", "aria-label": label }, fig);
-      return cv;
+      make("figcaption", {}, fig, caption);
+      return make("canvas", { role: "img", "aria-label": caption }, fig);
     };
-    this.cvBoundary = canvas("bpt-boundary", "decision regions");
-    this.cvEpoch = canvas("bpt-epoch", "loss per epoch");
-    this.cvUpdate = canvas("bpt-update", "loss per update");
+    this.cvBoundary = canvas("bpt-boundary", "Decision regions and training points");
+    this.cvEpoch = canvas("bpt-epoch", "Loss on the training set, per epoch");
+    this.cvUpdate = canvas("bpt-update", "Batch loss, per update");
     this.readout = make("p", { class: "bpt-readout", "aria-live": "polite" }, this.root);
     this.message = make("p", { class: "bpt-error", role: "alert" }, this.root);
     this.syncControls();
@@ -139,14 +134,11 @@ class TrainerView {
     c.method.value = m.get("method");
     c.g.value = m.get("g");
     c.width.value = String(m.get("width"));
-    const etaStep = Math.round(Math.log10(m.get("eta")) * ETA_STEPS);
-    c.eta.value = String(Math.max(this.etaMin, Math.min(this.etaMax, etaStep)));
+    c.eta.value = String(nearestIndex(this.etas, m.get("eta"), true));
     c.etaOut.textContent = fmt(m.get("eta"));
     c.eta.setAttribute("aria-valuetext", `η = ${fmt(m.get("eta"))}`);
     const M = m.get("batch_size");
-    let bi = this.batchSizes.indexOf(M);
-    if (bi < 0) bi = this.batchSizes.findIndex((v) => v >= M);
-    c.batch_size.value = String(bi < 0 ? this.batchSizes.length - 1 : bi);
+    c.batch_size.value = String(nearestIndex(this.batchSizes, M, true));
     const used = batchSizeOf(m.get("method"), M, this.data.N);
     c.batchOut.textContent = m.get("method") === "mini-batch" ? String(M) : `${M} (${m.get("method")} uses ${used})`;
     c.batch_size.setAttribute("aria-valuetext", `M = ${M}`);
@@ -338,19 +330,30 @@ class TrainerView {
     if (this.run) {
       const k = this.run.net.sizes.at(-1);
       predictGrid(this.run.net, this.grid, this.gridWs, this.probs);
-      const cw = pw / GRID;
-      const chh = ph / GRID;
-      for (let r = 0; r < GRID; r++) {
-        for (let c = 0; c < GRID; c++) {
-          const off = (r * GRID + c) * k;
-          let best = 0;
-          for (let i = 1; i < k; i++) if (this.probs[off + i] > this.probs[off + best]) best = i;
-          const p = this.probs[off + best];
-          ctx.globalAlpha = Number.isFinite(p) ? 0.12 + 0.38 * ((p - 1 / k) / (1 - 1 / k)) : 0;
-          ctx.fillStyle = col.classes[best % 3];
-          ctx.fillRect(pad.l + c * cw, pad.t + r * chh, cw + 0.5, chh + 0.5);
-        }
+      // one pixel per grid cell, coloured by the predicted class, stronger where ŷ is surer;
+      // drawn scaled (smoothed) over the plot
+      if (!this.regions) {
+        this.regions = document.createElement("canvas");
+        this.regions.width = GRID;
+        this.regions.height = GRID;
       }
+      const rctx = this.regions.getContext("2d");
+      const img = rctx.createImageData(GRID, GRID);
+      const rgb = col.classes.map(hexToRgb);
+      const bg = hexToRgb(col.bg);
+      for (let q = 0; q < GRID * GRID; q++) {
+        const off = q * k;
+        let best = 0;
+        for (let i = 1; i < k; i++) if (this.probs[off + i] > this.probs[off + best]) best = i;
+        const p = this.probs[off + best];
+        const alpha = Number.isFinite(p) ? 0.12 + 0.38 * ((p - 1 / k) / (1 - 1 / k)) : 0;
+        const c = rgb[best % 3];
+        for (let ch = 0; ch < 3; ch++) img.data[4 * q + ch] = Math.round(bg[ch] + alpha * (c[ch] - bg[ch]));
+        img.data[4 * q + 3] = 255;
+      }
+      rctx.putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this.regions, pad.l, pad.t, pw, ph);
       ctx.globalAlpha = 1;
       if (k === 2) this.contour(ctx, (r, c) => this.probs[(r * GRID + c) * 2 + 1] - 0.5, pad.l, pad.t, pw / GRID, ph / GRID, col.text);
     }
@@ -502,6 +505,26 @@ class TrainerView {
 
 // ------------------------------------------------------------------ helpers
 
+/** The learning rates the η slider offers: 1, 2, 3, 5 times each power of 10 in [lo, hi]. */
+function etaOptions(lo, hi) {
+  const out = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 3, 5]) {
+      const v = Number((m * 10 ** e).toPrecision(3));
+      if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
+    }
+  }
+  return out;
+}
+
+/** Index of the option nearest to v (on a log scale if log). */
+function nearestIndex(options, v, log) {
+  let best = 0;
+  const d = (o) => Math.abs(log ? Math.log(o) - Math.log(v) : o - v);
+  for (let i = 1; i < options.length; i++) if (d(options[i]) < d(options[best])) best = i;
+  return best;
+}
+
 /** The batch sizes the M slider offers: powers of 2 up to N, and N. */
 function batchOptions(N) {
   const out = [];
@@ -521,6 +544,16 @@ function bounds(data) {
   const px = 0.1 * (x1 - x0 || 1);
   const py = 0.1 * (y1 - y0 || 1);
   return [x0 - px, x1 + px, y0 - py, y1 + py];
+}
+
+/** "#rrggbb" (or "#rgb") → [r, g, b]; anything else → mid grey. */
+function hexToRgb(hex) {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(String(hex).trim());
+  const rgb = /^rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)/i.exec(String(hex).trim());
+  if (rgb) return [1, 2, 3].map((i) => Number(rgb[i]));
+  if (!m) return [128, 128, 128];
+  const h = m[1].length === 3 ? [...m[1]].map((c) => c + c).join("") : m[1];
+  return [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
 }
 
 function clamp(v, lo, hi) {
