@@ -38,6 +38,7 @@ window.__models = STATES.map((s, i) => {{
   render({{ model, el: document.getElementById("trainer" + i) }});
   return model;
 }});
+window.__trainerLib = {{ createRun, makeData }};
 window.__ready = true;
 </script>
 </body></html>

@@ -28,7 +28,7 @@ import traitlets as t
 import backprop as bp
 from backprop.explorers import _drop_exports, _drop_imports
 
-__all__ = ["METHODS", "Trainer", "TrainerError", "TrainerLibrary", "to_lists", "trainer"]
+__all__ = ["METHODS", "Trainer", "TrainerError", "TrainerLibrary", "run_state", "to_lists", "trainer"]
 
 METHODS = ("GD", "SGD", "mini-batch")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -92,6 +92,27 @@ def library() -> TrainerLibrary:
 
 def _key(g: str, width: int) -> str:
     return f"{g}/{width}"
+
+
+#: The traits that decide a run (what `run_state` reads from a widget's state).
+STATE_KEYS = ("X", "labels", "classes", "hidden", "seed", "method", "eta", "batch_size", "epochs", "g", "width")
+
+
+def run_state(state: dict, epochs: int | None = None) -> bp.train.Trained:
+    """bp.train.train for a trainer's state (a Trainer's traits, or a page's saved widget state).
+
+    The network is bp.init((n_0, width, ..., width, k), g, seed), trained with the state's
+    method (M = N for 'GD', 1 for 'SGD', batch_size for 'mini-batch'), eta and epochs (or the
+    `epochs` given), shuffled by the state's seed: the run the page's JavaScript reproduces.
+    """
+    X = np.array(state["X"], dtype=np.float64)
+    y = np.array(state["labels"], dtype=np.intp)
+    N = y.size
+    sizes = (X.shape[0],) + (state["width"],) * state["hidden"] + (state["classes"],)
+    M = {"GD": N, "SGD": 1}.get(state["method"], state["batch_size"])
+    net0 = bp.init(sizes, g=state["g"], seed=state["seed"])
+    E = state["epochs"] if epochs is None else epochs
+    return bp.train.train(net0, X, y, state["eta"], E, batch_size=M, seed=state["seed"], progress=False)
 
 
 class Trainer(anywidget.AnyWidget):
@@ -160,10 +181,7 @@ class Trainer(anywidget.AnyWidget):
 
         Raises the lib's ValueError ("training diverged: ...") where the page shows that message.
         """
-        X, y = self.data()
-        return bp.train.train(
-            self.net0(), X, y, self.eta, self.epochs, batch_size=self.M, seed=self.seed, progress=False
-        )
+        return run_state({name: getattr(self, name) for name in STATE_KEYS})
 
     @t.validate("method")
     def _v_method(self, proposal):

@@ -43,6 +43,7 @@ class TrainerView {
     this.playing = false;
     this.frame = null;
     this.frames = 0; // animation frames drawn while training (the benchmark reads it)
+    this.frameWork = []; // ms of training + drawing in each of the last frames (the benchmark's)
     this.ghosts = {}; // method → loss per epoch of that method's last run (drawn for comparison)
     this.data = makeData(model.get("X"), model.get("labels"));
     this.buildDom();
@@ -239,9 +240,12 @@ class TrainerView {
     this.frame = requestAnimationFrame(() => {
       this.frame = null;
       if (!this.playing) return;
+      const t0 = performance.now();
       const more = this.advance();
-      this.frames += 1;
       this.draw();
+      this.frames += 1;
+      this.frameWork.push(performance.now() - t0);
+      if (this.frameWork.length > 1000) this.frameWork.shift();
       if (more) this.schedule();
       else this.pause();
     });
@@ -419,10 +423,10 @@ class TrainerView {
     const pad = { l: 42, r: 8, t: 18, b: 30 };
     const pw = cv._w - pad.l - pad.r;
     const ph = cv._h - pad.t - pad.b;
-    const E = this.model.get("max_epochs");
     const series = [];
     for (const [method, g] of Object.entries(this.ghosts)) series.push({ y: g.loss, colour: col[method], dash: [4, 3], label: g.label });
     if (this.run) series.push({ y: this.run.loss, colour: col[this.run.method], dash: [], label: this.run.label });
+    const E = Math.max(1, this.model.get("epochs"), ...series.map((s) => s.y.length - 1));
     const [lo, hi] = logRange(series.flatMap((s) => s.y));
     const sx = (e) => pad.l + (e / E) * pw;
     const sy = (v) => pad.t + ((Math.log10(hi) - Math.log10(clamp(v, lo, hi))) / (Math.log10(hi) - Math.log10(lo))) * ph;
