@@ -97,7 +97,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     X, y = bp.data.moons(N, noise=0.2, seed=0)
-    w = T.trainer(X, y, hidden=2, width=16, widths=(16,), g="tanh", eta=0.3, batch_size=16, epochs=300, seed=0)
+    w = T.trainer(
+        X, y, hidden=2, width=16, widths=(16,), g="tanh", eta=0.3, batch_size=16, epochs=300, seed=0
+    )
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         page_path = write_page(Path(tmp), [w])
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -125,7 +127,8 @@ def main() -> None:
     ok = "ok" if rows[0][1] <= GOAL_EPOCH_MS else "MISSED"
     print(f"goal: mini-batch epoch ≤ {GOAL_EPOCH_MS:.0f} ms: {rows[0][1]:.2f} ms  {ok}\n")
     print(
-        f"animation, one epoch + redraw per frame: {frames['fps']:.1f} frames/s over {frames['frames']} frames; "
+        f"animation, one epoch + redraw per frame: {frames['fps']:.1f} frames/s "
+        f"over {frames['frames']} frames; "
         f"work per frame p50 {frames['p50']:.2f} ms, p95 {frames['p95']:.2f} ms"
     )
     ok = "ok" if frames["fps"] >= GOAL_FPS else "MISSED"

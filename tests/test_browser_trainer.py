@@ -90,7 +90,9 @@ def test_every_trainer_control_is_live_and_the_numbers_are_the_lib_s(open_page, 
 
         # Training to the end reaches the lib's final loss.
         play.click()
-        page.wait_for_function(f"document.querySelectorAll('.bpt')[{i}].dataset.state === 'done'", timeout=30000)
+        page.wait_for_function(
+            f"document.querySelectorAll('.bpt')[{i}].dataset.state === 'done'", timeout=30000
+        )
         assert_close(root.get_attribute("data-loss"), lib_loss(page, i), f"{rel}: final loss")
 
         # reset goes back to epoch 0; one epoch trains one, the lib's.

@@ -95,7 +95,19 @@ def _key(g: str, width: int) -> str:
 
 
 #: The traits that decide a run (what `run_state` reads from a widget's state).
-STATE_KEYS = ("X", "labels", "classes", "hidden", "seed", "method", "eta", "batch_size", "epochs", "g", "width")
+STATE_KEYS = (
+    "X",
+    "labels",
+    "classes",
+    "hidden",
+    "seed",
+    "method",
+    "eta",
+    "batch_size",
+    "epochs",
+    "g",
+    "width",
+)
 
 
 def run_state(state: dict, epochs: int | None = None) -> bp.train.Trained:

@@ -222,15 +222,20 @@ class TrainerView {
     if (!this.run) return;
     if (this.run.done) this.reset();
     this.playing = true;
+    // While it trains the readout changes every frame: a screen reader hears it when it stops.
+    this.readout.setAttribute("aria-live", "off");
     this.c.play.textContent = "❚❚ pause";
     this.c.play.setAttribute("aria-pressed", "true");
     this.schedule();
   }
 
   pause() {
+    const was = this.playing;
     this.playing = false;
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
+    this.readout.setAttribute("aria-live", "polite");
+    if (was) this.updateReadout(); // the final state, announced
     this.c.play.textContent = "▶ train";
     this.c.play.setAttribute("aria-pressed", "false");
   }
@@ -363,7 +368,7 @@ class TrainerView {
     }
     // the training points: class 0 circles, class 1 triangles, class 2 squares (shape and colour)
     const d = this.data;
-    ctx.lineWidth = 1;
+    ctx.lineWidth = 0.8;
     for (let c = 0; c < d.N; c++) {
       const px = sx(d.x[2 * c]);
       const py = sy(d.x[2 * c + 1]);
@@ -378,7 +383,7 @@ class TrainerView {
       } else ctx.rect(px - 3, py - 3, 6, 6);
       ctx.fillStyle = col.classes[cls % 3];
       ctx.fill();
-      ctx.strokeStyle = col.bg;
+      ctx.strokeStyle = col.text; // a dark (light, in dark mode) rim: ≥ 3:1 on any region colour
       ctx.stroke();
     }
     this.axes(ctx, pad, pw, ph, [x0, x1], [y0, y1], "x₁", "x₂", col, false);
