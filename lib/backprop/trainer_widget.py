@@ -26,7 +26,9 @@ import numpy as np
 import traitlets as t
 
 import backprop as bp
+from backprop._checks import as_matrix, check_name
 from backprop.explorers import _drop_exports, _drop_imports
+from backprop.losses import check_labels
 
 __all__ = ["METHODS", "Trainer", "TrainerError", "TrainerLibrary", "run_state", "to_lists", "trainer"]
 
@@ -273,15 +275,15 @@ def trainer(
     """
     if X is None:
         X, y = bp.data.moons(200, noise=0.2, seed=seed)
-    X = bp._checks.as_matrix(X, "training inputs X", rows=2)
-    labels = bp.losses.check_labels(y, int(np.max(y)) + 1)
+    X = as_matrix(X, "training inputs X", rows=2)
+    labels = check_labels(y, int(np.max(y)) + 1)
     if labels.size != X.shape[1]:
         raise ValueError(f"y must hold one label per column of X ({X.shape[1]}), got {labels.size}")
     classes = max(2, int(labels.max()) + 1)
     widths = sorted({int(w) for w in widths})
     activations = list(activations)
     for a in activations:
-        bp._checks.check_name(a, dict.fromkeys(ACTIVATIONS), "activation g")
+        check_name(a, dict.fromkeys(ACTIVATIONS), "activation g")
     if width not in widths or g not in activations:
         raise ValueError(
             f"width {width!r} and g {g!r} must be among widths {widths} and activations {activations}"
