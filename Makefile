@@ -128,7 +128,7 @@ nbval:
 	$(if $(CHAPTERS),$(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env $(CHAPTERS),@echo "no chapter notebooks yet")
 
 browser:
-	$(BIN)/pytest -m browser tests/test_browser.py tests/test_browser_explorers.py tests/test_browser_controls.py tests/test_browser_a11y.py tests/test_browser_pages.py tests/test_browser_graph.py tests/test_browser_checkpoint.py tests/test_browser_answers.py tests/test_browser_gradnorm.py
+	$(BIN)/pytest -m browser tests/test_browser.py tests/test_browser_explorers.py tests/test_browser_controls.py tests/test_browser_a11y.py tests/test_browser_pages.py tests/test_browser_graph.py tests/test_browser_checkpoint.py tests/test_browser_answers.py tests/test_browser_gradnorm.py tests/test_browser_trainer.py
 
 # Chapters run in a real JupyterLab (its own server on 127.0.0.1, headless Chromium): no errors,
 # explorer and ipywidgets changes reach the kernel, the keyboard moves sliders, not the notebook.

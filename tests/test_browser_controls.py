@@ -257,9 +257,13 @@ def test_every_control_of_every_explorer_changes_what_it_claims(pages, browser):
 
 
 def test_python_widgets_are_disabled_in_the_static_book(open_page, book_dir, book_pages):
-    found = 0
     with_widgets = [rel for rel in book_pages if PYTHON_WIDGET_CLASS in (book_dir / rel).read_text("utf-8")]
-    assert len(with_widgets) >= 3, f"Python widgets found on {with_widgets} only (chapters 1, 3, 9 have them)"
+    # Chapters 1, 3 and 9 used to have them; their widgets now compute in the page.
+    live_now = {"chapters/01_feedforward_networks.html", "chapters/03_gradient_descent.html",
+                "chapters/09_full_algorithm.html"}  # fmt: skip
+    assert not live_now & set(with_widgets), (
+        f"frozen Python widgets are back on {live_now & set(with_widgets)}"
+    )
     for rel in with_widgets:
         visit = open_page(rel)
         assert visit.page.locator(f".{PYTHON_WIDGET_CLASS}").count(), f"{rel}: its Python widget is not drawn"
@@ -273,7 +277,6 @@ def test_python_widgets_are_disabled_in_the_static_book(open_page, book_dir, boo
         assert not live, f"{rel}: controls of a Python-only widget look live: {live}"
         n = visit.page.locator(f".{PYTHON_WIDGET_CLASS} :is(input, button, .noUi-target)").count()
         assert n >= 1, f"{rel}: a Python widget without controls"
-        found += n
         # A reader tries them anyway: drag every slider handle, press keys, click every button.
         for handle in visit.page.locator(f".{PYTHON_WIDGET_CLASS} .noUi-handle").all():
             handle.scroll_into_view_if_needed()
@@ -287,4 +290,3 @@ def test_python_widgets_are_disabled_in_the_static_book(open_page, book_dir, boo
             button.click(force=True)
         visit.page.wait_for_timeout(300)
         assert not visit.console_errors, f"{rel}: {visit.console_errors}"
-    assert found >= 8, f"only {found} Python-widget controls found in the book"

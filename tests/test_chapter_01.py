@@ -2,7 +2,7 @@
 
 The chapter's own code cells build the objects (they are run here in order, as nbval runs them, so
 the tests see exactly the chapter's network, explorer and Python widget); the tests check the
-explorer's readouts against the lib, the Python widget's readout against bp.forward, the
+explorer's readouts against the lib, the small explorer's against bp.forward, the
 answer of exercise 1.5 against the network itself, and exercise 1.6's hint for the row layout.
 """
 
@@ -62,21 +62,17 @@ def test_moving_a_weight_changes_only_the_layers_above(ch):
         ex.selected = [1, 0, 0]
 
 
-def test_python_widget_readout_is_bp_forward(ch):
-    small, x1, x2, readout, column = ch["small"], ch["x1"], ch["x2"], ch["readout"], ch["column"]
-    f = bp.forward(small, [x1.value, x2.value])
-    assert column(f.y_hat) in readout.value and column(f.h[1]) in readout.value
-    x1.value = -2.0  # moving a slider updates the readout
-    try:
-        assert column(bp.forward(small, [-2.0, x2.value]).a[1]) in readout.value
-    finally:
-        x1.value = 0.5
-
-
-def test_python_widget_is_marked_as_needing_a_kernel(ch):
-    from backprop.widgets import PYTHON_WIDGET_CLASS
-
-    assert PYTHON_WIDGET_CLASS in ch["explorer"]._dom_classes
+def test_the_small_explorer_shows_bp_forward(ch):
+    small, ex = ch["small"], ch["small_view"]
+    for x in ([0.5, -1.0], [-2.0, 1.5]):  # the starting input, then one a reader moves to
+        ex.x = x
+        a, h = shown_layers(ex, (2, 3, 2), 2)
+        f = bp.forward(small, x)
+        for k in (1, 2):
+            np.testing.assert_allclose(a[k], f.a[k], rtol=1e-12)
+            np.testing.assert_allclose(h[k], f.h[k], rtol=1e-12)
+    ex.x = [0.5, -1.0]
+    np.testing.assert_array_equal(ch["f_small"].y_hat, bp.forward(small, [0.5, -1.0]).y_hat)
 
 
 def test_exercise_1_5_is_the_weight_from_unit_3_of_layer_1_to_unit_1_of_layer_2(ch):

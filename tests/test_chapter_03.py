@@ -2,7 +2,7 @@
 
 Built with the same calls and seeds as chapters/03_gradient_descent.ipynb: a `unittest.mock`
 spy on the trainer's backward pass (the batch sizes of one epoch), the chapter's hand-written
-step against bp.train.step, and the training widget's curves against bp.train.train.
+step against bp.train.step, and the in-page trainer's Python side against bp.train.train.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from unittest import mock
 import backprop as bp
 import backprop.data
 import backprop.train
-import backprop.widgets
+import backprop.trainer_widget
 import numpy as np
 import pytest
 
@@ -67,14 +67,15 @@ def test_one_epoch_uses_every_example_once_in_batches_of_M(M):
     assert sizes[-1] == N - M * (len(sizes) - 1)  # ... and the remainder last
 
 
-def test_training_widget_curves_are_the_lib_trainers():
-    w = bp.widgets.training_widget(
-        sizes=(2, 10, 2), g="tanh", eta=0.3, batch_size=16, epochs=30, max_epochs=30, seed=3
-    )
-    for method, curve in w.losses().items():
-        M = w.batch_of(method, w.batch_size.value)
-        direct = bp.train.train(
-            w.net0, w.X, w.y, eta=w.eta.value, epochs=w.max_epochs, batch_size=M, seed=w.seed
-        )
-        assert np.allclose(curve, direct.history.loss[: w.epochs.value + 1], rtol=1e-12)
-    assert set(w.losses()) == {"GD", "SGD", "mini-batch"} and w.X.shape[1] == 64
+def test_the_trainer_s_python_side_is_the_lib_trainer():
+    # The chapter's in-page trainer: its data, θ_0 and runs are the lib's (the JavaScript is
+    # checked against bp.train by tests/js/trainer.test.mjs and tests/test_browser_trainer.py).
+    X_w, y_w = bp.data.moons(64, noise=0.2, seed=3)
+    w = bp.trainer_widget.trainer(X_w, y_w, hidden=1, width=10, widths=(2, 5, 10, 20), g="tanh",
+                                  eta=0.3, batch_size=16, epochs=30, max_epochs=60, seed=3)  # fmt: skip
+    net0 = bp.init((2, 10, 2), g="tanh", seed=3)
+    assert w.initial["tanh/10"] == dict(zip(("W", "b"), bp.trainer_widget.to_lists(net0), strict=True))
+    for method, M in (("GD", 64), ("SGD", 1), ("mini-batch", 16)):
+        w.method = method
+        direct = bp.train.train(net0, X_w, y_w, eta=0.3, epochs=30, batch_size=M, seed=3)
+        np.testing.assert_allclose(w.run().history.loss, direct.history.loss, rtol=1e-12)

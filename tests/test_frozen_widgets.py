@@ -22,13 +22,13 @@ def saved_state(*shown) -> dict:
 
 
 def test_every_control_of_a_python_widget_is_disabled_and_nothing_else():
-    boundary = bw.decision_boundary_widget(sizes=(2, 3, 2), epochs=2, n_grid=5)
+    grads = bw.vanishing_gradients_widget(width=3, depth=2, max_depth=3, B=4)
     box = bw.needs_kernel(widgets.FloatSlider(0.5, description="x₁"), widgets.HTMLMath("$x$"))
     elsewhere = widgets.IntSlider(3, description="not a Python widget")
-    state = saved_state(boundary, box, elsewhere)
+    state = saved_state(grads, box, elsewhere)
     # dependency_state drops defaults (no "disabled": false): the model's type must decide.
     controls = {mid: m for mid, m in state.items() if m["model_name"] in frozen_widgets.control_models()}
-    assert len(controls) == 4  # the epoch slider, Play, x₁ and the unrelated slider
+    assert len(controls) == 4  # the depth slider, the activation buttons, x₁ and the unrelated slider
     n = frozen_widgets.freeze_python_widgets(state)
     assert n == 3
     for mid, m in controls.items():
@@ -37,10 +37,10 @@ def test_every_control_of_a_python_widget_is_disabled_and_nothing_else():
         if want:
             assert "Jupyter" in m["state"]["tooltip"]
     # The live widgets themselves are untouched: only the saved copy is frozen.
-    assert not boundary.epoch.disabled and not boundary.play.disabled
+    assert not grads.depth.disabled and not grads.activation.disabled
 
 
 def test_python_widgets_carry_the_class_and_the_note():
-    for w in (bw.training_widget(max_epochs=2, epochs=1), bw.needs_kernel()):
+    for w in (bw.vanishing_gradients_widget(width=3, depth=2, max_depth=3, B=4), bw.needs_kernel()):
         assert bw.PYTHON_WIDGET_CLASS in w._dom_classes
         assert "greyed out" in w.children[0].value

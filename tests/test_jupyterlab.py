@@ -10,7 +10,7 @@ its PID (terminate, kill after 20 s, then its process group, i.e. its kernels) w
 tests end, pass or fail.
 
 Each notebook (the explorers' tour; chapter 6, three explorers; chapter 9, an explorer and the
-decision-boundary Python widget) is opened in headless Chromium (Debian's, through Playwright;
+in-page trainer) is opened in headless Chromium (Debian's, through Playwright;
 every request not to this server is aborted and recorded, and so is a websocket elsewhere) at
 /lab/workspaces/<nb>/tree/chapters/<nb>.ipynb — a workspace of its own, or JupyterLab would
 reopen the previous test's notebook.  Once the kernel is idle the test runs Run → Run All Cells
@@ -40,8 +40,9 @@ must equal the kernel's to 1e-9 relative (the check's relative error, rounding n
   cell.  ArrowDown on the weight menu picks another weight, not another cell;
 * mouse: a click at three quarters of the weight slider (≈ 2 on [-4, 4]), and another activation
   picked from the "hidden g" menu (Playwright's select_option, what a mouse pick fires);
-* chapter 9's ipywidgets IntSlider "epoch": ArrowLeft ×2 on its handle; the kernel's
-  `boundary.epoch.value` equals the slider's readout and the figure's title follows.
+* chapter 9's trainer: ArrowLeft ×2 on its η slider (the notebook's active cell stays put), then
+  "one epoch": the kernel's `boundary.eta` equals the slider's readout, and the lib's loss after
+  one epoch with the kernel's settings equals the page's to 1e-9 relative.
 
 The kernel is shut down after each notebook.  Marker `jupyterlab` (`make lab`, part of
 `make test`); about a minute on two cores.  Outside CI a missing Chromium or Playwright skips it
@@ -673,26 +674,32 @@ def test_hidden_units_in_jupyterlab(open_notebook):
     final_checks(nb)
 
 
-def test_full_algorithm_python_widget_in_jupyterlab(open_notebook):
+def test_full_algorithm_trainer_in_jupyterlab(open_notebook):
     nb = run_notebook(open_notebook, "09_full_algorithm", 1, ["whole"])
     page = nb.page
-    # The decision-boundary widget's epoch slider (ipywidgets IntSlider): keyboard on its handle.
-    epoch = page.locator(".widget-slider").filter(has=page.locator("label", has_text="epoch")).first
-    epoch.scroll_into_view_if_needed()
-    readout = epoch.locator(".widget-readout")
-    start = int(readout.text_content())
-    epoch.locator(".noUi-handle").focus()
+    # The in-page trainer's η slider (a native range input): keyboard, then one epoch of training.
+    root = page.locator(".bpt").first
+    root.scroll_into_view_if_needed()
+    eta = root.locator('input[id$="-eta"]')
+    start = int(eta.input_value())
+    eta.focus()
     active = nb.state()["active"]
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     page.wait_for_timeout(300)
-    assert nb.state()["active"] == active, "ArrowLeft on the ipywidgets slider moved the notebook"
-    shown = int(readout.text_content())
-    assert shown == start - 2, f"the epoch slider shows {shown} after ArrowLeft ×2 from {start}"
+    assert nb.state()["active"] == active, "ArrowLeft on the trainer's η slider moved the notebook"
+    assert int(eta.input_value()) == start - 2, "ArrowLeft ×2 did not move the η slider two steps"
+    shown_eta = float(root.locator(".bpt-value").first.text_content())
+    root.locator(".bpt-step").click()
+    page.wait_for_function("document.querySelector('.bpt').dataset.epoch === '1'")
+    page_loss = float(root.get_attribute("data-loss"))
     seen = nb.kernel(
-        "import json\n"
-        'print(json.dumps({"epoch": boundary.epoch.value, "title": boundary.plot.ax.get_title()}))'
+        "import json\nfrom backprop.trainer_widget import STATE_KEYS, run_state\n"
+        "state = {k: getattr(boundary, k) for k in STATE_KEYS}\n"
+        'print(json.dumps({"eta": boundary.eta, "loss": float(run_state(state, 1).history.loss[-1])}))'
     )
-    assert seen["epoch"] == shown, f"the kernel has epoch {seen['epoch']}, the slider shows {shown}"
-    assert f"epoch {shown}:" in seen["title"], f"the figure did not follow the slider: {seen['title']!r}"
+    assert seen["eta"] == shown_eta, f"the kernel has η = {seen['eta']}, the slider shows {shown_eta}"
+    assert abs(seen["loss"] - page_loss) <= 1e-9 * seen["loss"], (
+        f"one epoch in the page gives the loss {page_loss}, the lib (in the kernel) {seen['loss']}"
+    )
     final_checks(nb)

@@ -16,8 +16,8 @@ Conventions (every docstring repeats the shapes it needs):
 
 Modules: activations, losses, network, gradcheck, train, data, exercises (imported
 with the package, so bp.train works after `import backprop as bp`), and the display
-modules plots, widgets, explorers (import them by name: `from backprop import explorers`,
-as they pull in matplotlib, ipywidgets and anywidget).
+modules plots, widgets, explorers, trainer_widget (import them by name: `from backprop
+import explorers`, as they pull in matplotlib, ipywidgets and anywidget).
 """
 
 from backprop import activations, broken, data, exercises, gradcheck, losses, network, train

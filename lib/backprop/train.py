@@ -138,7 +138,7 @@ def train(
     updates = math.ceil(N / M)
     if progress is None:
         progress = epochs * N * 3 * net.n_params > LONG_RUN
-    rng = np.random.default_rng(seed)
+    orders = epoch_orders(N, M, seed)
 
     def full_loss(net, X, Y):
         return loss(net, forward(net, X), Y)
@@ -147,7 +147,7 @@ def train(
     val_history = [full_loss(net, X_val, Y_val)] if val is not None else None
     bar = tqdm(range(epochs), desc="epochs", disable=not progress)  # left on screen: a record of the run
     for epoch in bar:
-        order = rng.permutation(N) if M < N else np.arange(N)
+        order = next(orders)
         for start in range(0, N, M):
             batch = order[start : start + M]
             net, batch_loss = _update(net, X[:, batch], Y[:, batch], eta)
@@ -168,6 +168,18 @@ def train(
         updates,
     )
     return Trained(net, hist)
+
+
+def epoch_orders(N: int, batch_size: int, seed: int = 0):
+    """The order in which `train` visits the N examples, epoch after epoch (an endless generator).
+
+    A fresh permutation of 0..N−1 per epoch from np.random.default_rng(seed) when
+    batch_size < N; the stored order 0..N−1 for full-batch gradient descent (M = N).
+    The in-page trainer (backprop.trainer_widget) ships these orders to the browser.
+    """
+    rng = np.random.default_rng(seed)
+    while True:
+        yield rng.permutation(N) if batch_size < N else np.arange(N)
 
 
 def gd(net: Network, X, y, eta: float, epochs: int, **kwargs) -> Trained:
