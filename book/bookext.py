@@ -45,7 +45,9 @@ def _math_for_widget_pages(app: Sphinx, pagename: str, templatename, context, do
     env = app.env
     if not hasattr(env, "nb_metadata") or pagename not in env.nb_metadata:
         return
-    if "ipywidgets_state" in NbMetadataCollector.get_js_files(env, pagename):
+    # Widgets drawn statically at build time (book/frozen_widgets.py) keep their math too.
+    frozen = env.nb_metadata[pagename].get("frozen_widgets")
+    if frozen or "ipywidgets_state" in NbMetadataCollector.get_js_files(env, pagename):
         env.get_domain("math").data["has_equations"][pagename] = True
 
 
