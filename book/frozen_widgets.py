@@ -37,9 +37,7 @@ from sphinx.application import Sphinx
 
 TOOLTIP = "Live when the notebook runs in Jupyter; frozen in the HTML book"
 REF = "IPY_MODEL_"
-VIEW_SCRIPT = re.compile(
-    r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', re.S
-)
+VIEW_SCRIPT = re.compile(r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', re.S)
 CSS = "book-js/frozen-widgets.css"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 BOXES = {"VBoxModel": "column", "HBoxModel": "row", "BoxModel": "row", "GridBoxModel": None}
@@ -156,7 +154,9 @@ class StaticWidgets:
             value = s.get("value", "")
             value = _esc(value) if name == "LabelModel" else value
             label = self.label_html(s, None)
-            return self.element(mid, "div", "bp-frozen-html", label + f'<div class="bp-frozen-value">{value}</div>')
+            return self.element(
+                mid, "div", "bp-frozen-html", label + f'<div class="bp-frozen-value">{value}</div>'
+            )
         if name == "ImageModel":
             return self.image(mid, spec, alt=None)
         if name in SLIDERS:
@@ -178,7 +178,8 @@ class StaticWidgets:
             )
             return self.element(mid, "div", "bp-frozen-control bp-frozen-progress", inner)
         if name == "ButtonModel":
-            inner = f'<button type="button" disabled title="{_esc(TOOLTIP)}">{_esc(s.get("description", ""))}</button>'
+            text = _esc(s.get("description", ""))
+            inner = f'<button type="button" disabled title="{_esc(TOOLTIP)}">{text}</button>'
             return self.element(mid, "div", "bp-frozen-control", inner)
         raise Undrawable(f"{module} {name}")
 
@@ -188,7 +189,9 @@ class StaticWidgets:
         ids = refs(s.get("layout"))
         return _css(self.state[ids[0]]["state"]) if ids and ids[0] in self.state else ""
 
-    def element(self, mid: str, tag: str, cls: str, inner: str, style: str = "", s: dict | None = None) -> str:
+    def element(
+        self, mid: str, tag: str, cls: str, inner: str, style: str = "", s: dict | None = None
+    ) -> str:
         s = s if s is not None else self.state[mid]["state"]
         classes = " ".join([cls, *map(str, s.get("_dom_classes", []))])
         css = "; ".join(c for c in (style, self.layout(s)) if c)
@@ -278,9 +281,8 @@ class StaticWidgets:
                 f"{_esc(s.get('description', ''))}</button>"
             )
         else:
-            inner = (
-                f'<input type="checkbox" id="{uid}"{checked} disabled title="{_esc(TOOLTIP)}">'
-                + (self.label_html({**s, "style": None}, uid) or f'<label for="{uid}">on</label>')
+            inner = f'<input type="checkbox" id="{uid}"{checked} disabled title="{_esc(TOOLTIP)}">' + (
+                self.label_html({**s, "style": None}, uid) or f'<label for="{uid}">on</label>'
             )
         return self.element(mid, "div", "bp-frozen-control bp-frozen-check", inner)
 
@@ -300,15 +302,21 @@ class StaticWidgets:
         index = s.get("index")
         if name in ("DropdownModel", "SelectModel"):
             options = "".join(
-                f'<option{" selected" if n == index else ""}>{_esc(lab)}</option>' for n, lab in enumerate(labels)
-            )
-            inner = self.label_html(s, uid) + f'<select id="{uid}" disabled title="{_esc(TOOLTIP)}">{options}</select>'
-        elif name == "RadioButtonsModel":
-            radios = "".join(
-                f'<label><input type="radio" name="{uid}"{" checked" if n == index else ""} disabled> {_esc(lab)}</label>'
+                f"<option{' selected' if n == index else ''}>{_esc(lab)}</option>"
                 for n, lab in enumerate(labels)
             )
-            inner = f'<fieldset disabled><legend>{_esc(s.get("description") or "options")}</legend>{radios}</fieldset>'
+            inner = (
+                self.label_html(s, uid)
+                + f'<select id="{uid}" disabled title="{_esc(TOOLTIP)}">{options}</select>'
+            )
+        elif name == "RadioButtonsModel":
+            radios = "".join(
+                f'<label><input type="radio" name="{uid}"{" checked" if n == index else ""} disabled> '
+                f"{_esc(lab)}</label>"
+                for n, lab in enumerate(labels)
+            )
+            legend = _esc(s.get("description") or "options")
+            inner = f"<fieldset disabled><legend>{legend}</legend>{radios}</fieldset>"
         else:  # ToggleButtons
             buttons = "".join(
                 f'<button type="button" aria-pressed="{"true" if n == index else "false"}" disabled '
@@ -355,7 +363,8 @@ class StaticWidgets:
                 alt = _esc(plain or "an output image (live in Jupyter)")
                 return f'<img src="data:{mime};base64,{joined(data[mime]).strip()}" alt="{alt}">'
         if "image/svg+xml" in data:
-            return f'<div role="img" aria-label="{_esc(plain or "an output figure")}">{joined(data["image/svg+xml"])}</div>'
+            name = _esc(plain or "an output figure")
+            return f'<div role="img" aria-label="{name}">{joined(data["image/svg+xml"])}</div>'
         if "text/latex" in data:
             return f"<div>{joined(data['text/latex'])}</div>"
         return f"<pre>{_esc(plain)}</pre>" if plain else ""
@@ -403,7 +412,11 @@ def freeze_page(state: dict, view_ids: list[str]) -> dict[str, str]:
 
 def widget_models(state: dict) -> list[str]:
     """The models of a saved state that a widget manager draws (not layouts, styles or links)."""
-    return [m for m, spec in state.items() if spec["model_name"] not in SILENT and not spec["model_name"].endswith("StyleModel")]
+    return [
+        m
+        for m, spec in state.items()
+        if spec["model_name"] not in SILENT and not spec["model_name"].endswith("StyleModel")
+    ]
 
 
 def _freeze_doctree(app: Sphinx, doctree: nodes.document) -> None:
