@@ -16,7 +16,9 @@ Small fixes for an offline, light Jupyter Book 1 build, each found in headless C
 * html-page-context, late: the widget scripts load without blocking the first paint (`defer`:
   they run, in order, once the page is parsed), and a page whose saved widgets are all
   anywidgets (the explorers) gets book-js/widgets-light.js instead of html-manager's 3.6 MB
-  embed-amd.js (LIGHT_MODELS; see that file).  Pages with ipywidgets controls keep embed-amd.js.
+  embed-amd.js (LIGHT_MODELS; see that file), without the two scripts only html-manager's views
+  need (HTML_MANAGER_ONLY).  book/frozen_widgets.py draws ipywidgets widgets at build time, so
+  only a widget it cannot draw would still bring embed-amd.js.
 * build-finished: Font Awesome's solid web font (fa-solid-900.woff2, 156 kB that gzip cannot
   shrink, fetched by every page for its dozen header icons) gets a subset with only the icons
   the book uses (FA_SUBSET, a few kB); every page declares it, for exactly those code points,
@@ -97,6 +99,9 @@ WIDGET_MANAGER = "offline/html-manager/embed-amd.js"
 LIGHT_MANAGER = "book-js/widgets-light.js"
 # Loaded after the page is parsed (defer keeps their order); the MathJax 2 shim stays as it is.
 DEFERRED = {"offline/requirejs/require.js", "book-js/require-paths.js", WIDGET_MANAGER}
+# What only html-manager's views need (its MathJax 2 calls, names for its sliders and images):
+# a light page leaves them out.
+HTML_MANAGER_ONLY = {"book-js/mathjax2-compat.js", "book-js/widget-a11y.js"}
 
 
 def page_widget_models(app: Sphinx, pagename: str) -> set[tuple[str, str]] | None:
@@ -121,6 +126,10 @@ def _light_widget_scripts(app: Sphinx, pagename: str, templatename, context, doc
     if models is None or not scripts:
         return
     light = models <= LIGHT_MODELS
+    if light:
+        scripts[:] = [
+            js for js in scripts if str(js.filename or "").removeprefix("_static/") not in HTML_MANAGER_ONLY
+        ]
     for n, js in enumerate(scripts):
         name = str(js.filename or "").removeprefix("_static/")  # the builder adds _static/
         if name not in DEFERRED:
