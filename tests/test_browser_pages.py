@@ -117,36 +117,6 @@ def _file_of(url: str) -> Path | None:
     return path if path and path.is_file() else None
 
 
-def test_every_page_loads_at_most_1_mb_gzipped(browser, book_dir, book_pages):
-    """The transfer of each page: the built files it requests (HTML, CSS, JS, fonts, images) while
-    it loads and draws its widgets, each gzipped; as benchmarks/bench_pages.py counts it."""
-    sizes: dict[Path, int] = {}
-    weights, failures = {}, []
-    for rel in book_pages:
-        problems: list[str] = []
-        urls: list[str] = []
-        context, page = _open(browser, book_dir, rel, DESKTOP, problems, urls)
-        try:
-            if page.locator(WIDGET_VIEW).count():
-                page.wait_for_function(WAIT_WIDGETS_JS, arg=WIDGET_VIEW, timeout=20_000)
-            page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=20_000)
-            page.wait_for_timeout(300)  # late requests: MathJax's fonts
-        finally:
-            context.close()
-        files = {f for f in map(_file_of, urls) if f is not None}
-        for f in files - sizes.keys():
-            sizes[f] = len(gzip.compress(f.read_bytes(), compresslevel=6))
-        weights[rel] = sum(sizes[f] for f in files)
-        if weights[rel] > MAX_PAGE_GZIP:
-            top = sorted(files, key=sizes.get, reverse=True)[:3]
-            failures.append(
-                f"{rel}: {weights[rel] / 1e3:.0f} kB gzipped; largest {[(f.name, sizes[f]) for f in top]}"
-            )
-        failures += [f"{rel}: {p}" for p in problems]
-    assert min(weights.values()) > 100_000, f"too little counted: {weights}"  # the theme alone is more
-    assert not failures, "\n".join(failures)
-
-
 def _open(browser, book_dir, rel: str, viewport: dict, problems: list, urls: list | None = None):
     context = browser.new_context(viewport=viewport, service_workers="block")
     page = context.new_page()
@@ -214,28 +184,59 @@ def test_header_icons_show_without_font_awesome_js(browser, book_dir):
     assert not problems, problems
 
 
-def test_no_page_scrolls_sideways_on_a_phone_and_labels_stay_readable(browser, book_dir, book_pages):
+@pytest.fixture(scope="module")
+def phone_visits(browser, book_dir, book_pages) -> dict[str, dict]:
+    """Every page opened once at 390 × 844, its widgets drawn: what it requested, its width, its
+    explorer labels and its problems (console errors, non-local requests).  Screenshots go to
+    artifacts/screenshots/phone/."""
     out = SCREENSHOTS / "phone"
     out.mkdir(parents=True, exist_ok=True)
-    failures, labelled = [], 0
+    visits = {}
     for rel in book_pages:
         problems: list[str] = []
-        context, page = _open(browser, book_dir, rel, PHONE, problems)
+        urls: list[str] = []
+        context, page = _open(browser, book_dir, rel, PHONE, problems, urls)
         try:
             if page.locator(WIDGET_VIEW).count():
                 page.wait_for_function(WAIT_WIDGETS_JS, arg=WIDGET_VIEW, timeout=20_000)
-            page.wait_for_timeout(200)
+            page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=20_000)
+            page.wait_for_timeout(300)  # late requests: MathJax's fonts
             width = page.evaluate("document.documentElement.scrollWidth")
             labels = page.evaluate(LABELS_JS)
             page.screenshot(path=str(out / (rel.replace("/", "__").removesuffix(".html") + ".png")))
         finally:
             context.close()
+        visits[rel] = {"urls": urls, "width": width, "labels": labels, "problems": problems}
+    return visits
+
+
+def test_every_page_loads_at_most_1_mb_gzipped(phone_visits):
+    """The transfer of each page: the built files it requests (HTML, CSS, JS, fonts, images) while
+    it loads and draws its widgets, each gzipped; as benchmarks/bench_pages.py counts it."""
+    sizes: dict[Path, int] = {}
+    weights, failures = {}, []
+    for rel, visit in phone_visits.items():
+        files = {f for f in map(_file_of, visit["urls"]) if f is not None}
+        for f in files - sizes.keys():
+            sizes[f] = len(gzip.compress(f.read_bytes(), compresslevel=6))
+        weights[rel] = sum(sizes[f] for f in files)
+        if weights[rel] > MAX_PAGE_GZIP:
+            top = [(f.name, sizes[f]) for f in sorted(files, key=sizes.get, reverse=True)[:3]]
+            failures.append(f"{rel}: {weights[rel] / 1e3:.0f} kB gzipped; largest {top}")
+    assert min(weights.values()) > 100_000, f"too little counted: {weights}"  # the theme alone is more
+    assert not failures, "\n".join(failures)
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_labels_stay_readable(phone_visits):
+    failures, labelled = [], 0
+    for rel, visit in phone_visits.items():
+        width, labels = visit["width"], visit["labels"]
         if width > PHONE["width"]:
             failures.append(f"{rel}: the page is {width} px wide at {PHONE['width']} px")
         small = [lab for lab in labels if lab[2] < MIN_LABEL_PX]
         if small:
             failures.append(f"{rel}: {len(small)} explorer labels under {MIN_LABEL_PX} px, e.g. {small[:3]}")
         labelled += bool(labels)
-        failures += [f"{rel}: {p}" for p in problems]
+        failures += [f"{rel}: {p}" for p in visit["problems"]]
     assert labelled >= 2, "no explorer labels measured: the test would pass vacuously"
     assert not failures, "\n".join(failures)
