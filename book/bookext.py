@@ -16,7 +16,14 @@ Small fixes for an offline, light Jupyter Book 1 build, each found in headless C
 * html-page-context, late: the widget scripts load without blocking the first paint (`defer`:
   they run, in order, once the page is parsed), and a page whose saved widgets are all
   anywidgets (the explorers) gets book-js/widgets-light.js instead of html-manager's 3.6 MB
-  embed-amd.js (LIGHT_MODELS; see that file).  Pages with ipywidgets controls keep embed-amd.js.
+  embed-amd.js (LIGHT_MODELS; see that file), without the two scripts only html-manager's views
+  need (HTML_MANAGER_ONLY).  book/frozen_widgets.py draws ipywidgets widgets at build time, so
+  only a widget it cannot draw would still bring embed-amd.js.
+* build-finished: Font Awesome's solid web font (fa-solid-900.woff2, 156 kB that gzip cannot
+  shrink, fetched by every page for its dozen header icons) gets a subset with only the icons
+  the book uses (FA_SUBSET, a few kB); every page declares it, for exactly those code points,
+  after the theme's stylesheet, so the browser fetches the subset and never the whole font.  An
+  icon outside the subset (a theme update) still comes from the full font.
 * html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
   script reaches a page's script_files twice (once with filename None, once with ""), and the
   second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
@@ -45,7 +52,9 @@ def _math_for_widget_pages(app: Sphinx, pagename: str, templatename, context, do
     env = app.env
     if not hasattr(env, "nb_metadata") or pagename not in env.nb_metadata:
         return
-    if "ipywidgets_state" in NbMetadataCollector.get_js_files(env, pagename):
+    # Widgets drawn statically at build time (book/frozen_widgets.py) keep their math too.
+    frozen = env.nb_metadata[pagename].get("frozen_widgets")
+    if frozen or "ipywidgets_state" in NbMetadataCollector.get_js_files(env, pagename):
         env.get_domain("math").data["has_equations"][pagename] = True
 
 
@@ -90,6 +99,9 @@ WIDGET_MANAGER = "offline/html-manager/embed-amd.js"
 LIGHT_MANAGER = "book-js/widgets-light.js"
 # Loaded after the page is parsed (defer keeps their order); the MathJax 2 shim stays as it is.
 DEFERRED = {"offline/requirejs/require.js", "book-js/require-paths.js", WIDGET_MANAGER}
+# What only html-manager's views need (its MathJax 2 calls, names for its sliders and images):
+# a light page leaves them out.
+HTML_MANAGER_ONLY = {"book-js/mathjax2-compat.js", "book-js/widget-a11y.js"}
 
 
 def page_widget_models(app: Sphinx, pagename: str) -> set[tuple[str, str]] | None:
@@ -114,6 +126,10 @@ def _light_widget_scripts(app: Sphinx, pagename: str, templatename, context, doc
     if models is None or not scripts:
         return
     light = models <= LIGHT_MODELS
+    if light:
+        scripts[:] = [
+            js for js in scripts if str(js.filename or "").removeprefix("_static/") not in HTML_MANAGER_ONLY
+        ]
     for n, js in enumerate(scripts):
         name = str(js.filename or "").removeprefix("_static/")  # the builder adds _static/
         if name not in DEFERRED:
@@ -154,14 +170,89 @@ _BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioe
 def _fix_written_pages(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
+    outdir = Path(app.outdir)
+    static = outdir / "_static"
+    written = {path: path.read_text(encoding="utf-8") for path in outdir.rglob("*.html")}
+    kept = []
+    if (static / FA_SOLID).is_file():
+        kept = write_font_subset(static, font_awesome_codepoints(static, list(written.values())))
+    for path, text in written.items():
         fixed = _NAV_TOGGLE.sub(
             lambda m: f'{m[1]}<summary aria-label="sections of {m[2].strip()}">{m[3]}', text
         )
         fixed = _BIBLIOENTRY.sub(r'\1 role="listitem">', fixed)
+        theme_css = fixed.find("_static/styles/pydata-sphinx-theme.css")
+        if kept and theme_css != -1 and "</head>" in fixed:
+            depth = len(path.relative_to(outdir).parts) - 1
+            fixed = fixed.replace("</head>", _font_face("../" * depth, kept) + "\n</head>", 1)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
+
+
+# ---- Font Awesome: the solid font cut down to the icons the book shows.
+FA_SOLID = "vendor/fontawesome/webfonts/fa-solid-900.ttf"
+FA_SUBSET = "book-js/fa-solid-subset.woff"
+_FA_ICON = re.compile(r'([^{}]+)\{content:"(\\[0-9a-fA-F]{4,5}|[\ue000-\uf8ff])"\}')
+_FA_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+_PUA = re.compile(r"[\ue000-\uf8ff]|\\((?:f|e)[0-9a-fA-F]{3})(?![0-9a-fA-F])")
+
+
+def _codepoint(text: str) -> int:
+    return int(text[1:], 16) if text.startswith("\\") else ord(text)
+
+
+def font_awesome_codepoints(static: Path, pages: list[str]) -> set[int]:
+    """The Font Awesome code points the book can show: its pages' fa-* icons and the icons the
+    stylesheets draw themselves (admonitions, links, the theme's --pst-icon-* variables).
+
+    static : the built _static/ directory; pages : the text of every written page
+    """
+    used = {name for text in pages for name in _FA_CLASS.findall(text)}
+    theme = (static / "styles" / "pydata-sphinx-theme.css").read_text("utf-8")
+    points = set()
+    for selectors, content in _FA_ICON.findall(theme):
+        names = re.findall(r"\.(fa-[a-z0-9-]+):(?:before|after)", selectors)
+        if names and any(n in used for n in names):
+            points.add(_codepoint(content))
+    # Everything else in the stylesheets that names a private-use code point (icons by CSS).
+    for css in static.rglob("*.css"):
+        if {"vendor", "offline"} & set(css.relative_to(static).parts):
+            continue
+        text = css.read_text("utf-8", "replace")
+        if css.name == "pydata-sphinx-theme.css":
+            text = _FA_ICON.sub("", text)  # its per-icon rules count only when a page uses them
+        for m in _PUA.finditer(text):
+            points.add(int(m[1], 16) if m[1] else ord(m[0]))
+    return points
+
+
+def write_font_subset(static: Path, points: set[int]) -> list[int]:
+    """Write FA_SUBSET, the solid font with only `points` (those it has); return them, sorted."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(static / FA_SOLID)
+    kept = sorted(points & set(font.getBestCmap()))
+    options = subset.Options()
+    options.flavor = "woff"  # zlib; woff2 would need brotli
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=kept)
+    subsetter.subset(font)
+    out = static / FA_SUBSET
+    out.parent.mkdir(parents=True, exist_ok=True)
+    font.flavor = "woff"
+    font.save(out)
+    return kept
+
+
+def _font_face(prefix: str, kept: list[int]) -> str:
+    ranges = ",".join(f"U+{cp:X}" for cp in kept)
+    return (
+        '<style>@font-face{font-family:"Font Awesome 6 Free";font-style:normal;font-weight:900;'
+        f'font-display:block;src:url({prefix}_static/{FA_SUBSET}) format("woff");unicode-range:{ranges}}}'
+        "</style>"
+    )
 
 
 def setup(app: Sphinx) -> dict:

@@ -3,10 +3,13 @@
 * The explorers' JavaScript module travels once per page (in the ExplorerLibrary widget's saved
   state), however many explorers the page shows; every explorer's own module is the stub.
 * No page loads Font Awesome's 1.5 MB JavaScript, and the theme's header icons still show (drawn
-  by its CSS and web font).
-* The widget scripts do not block the first paint (`defer`), and a page whose widgets are all
-  anywidgets loads book-js/widgets-light.js, not html-manager's embed-amd.js.
+  by its CSS and web font, a subset of the icons the book uses).
+* The widget scripts do not block the first paint (`defer`), and no page loads html-manager's
+  embed-amd.js: ipywidgets widgets are drawn at build time as static HTML (book/frozen_widgets.py),
+  so what is left for a widget manager is anywidgets, drawn by book-js/widgets-light.js.
   (tests/test_browser_explorers.py drives every explorer of every page: they stay live.)
+* Every page, with everything it loads while it renders, is at most 1.0 MB gzipped (the bytes of
+  the built files Chromium requests, gzipped as a web server would send them).
 * At 390 × 844 (a phone) no page scrolls sideways, and the explorers' SVG labels are drawn at
   10 px or more.  Screenshots: artifacts/screenshots/phone/.
 
@@ -15,8 +18,11 @@ Run after the strict build: `make build browser`.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from backprop import explorers as E
@@ -33,6 +39,7 @@ DESKTOP = {"width": 1280, "height": 900}
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 HEADER_ICONS = '.bd-header-article [class*="fa-"], .header-article-items [class*="fa-"]'
 MIN_LABEL_PX = 10
+MAX_PAGE_GZIP = 1_000_000  # bytes, everything a page loads, gzipped (-6, as a web server sends)
 
 
 def saved_models(html: str) -> dict:
@@ -71,39 +78,51 @@ def _script_tags(html: str) -> list[str]:
     return SCRIPT_RE.findall(html)
 
 
-def test_widget_scripts_are_deferred_and_light_pages_skip_html_manager(book_dir, book_pages):
-    light = full = 0
+def test_widget_scripts_are_deferred_and_no_page_needs_html_manager(book_dir, book_pages):
+    light = 0
     for rel in book_pages:
         html = (book_dir / rel).read_text("utf-8")
         tags = _script_tags(html)
         assert not [t for t in tags if "fontawesome.js" in t], f"{rel} loads Font Awesome's JavaScript"
+        assert not [t for t in tags if "embed-amd.js" in t], f"{rel} loads html-manager's embed-amd.js"
         models = saved_models(html)
-        if not models:
-            assert not [t for t in tags if "embed-amd.js" in t or "widgets-light.js" in t], rel
-            continue
-        managers = [t for t in tags if "embed-amd.js" in t or "widgets-light.js" in t]
-        assert len(managers) == 1, f"{rel}: one widget manager, got {managers}"
-        blocking = [t for t in tags if "src=" in t and any(n in t for n in ("require.js", "embed-amd.js"))]
-        assert all("defer" in t for t in blocking), f"{rel}: widget scripts block the first paint: {blocking}"
+        # Every model left in the page's state is an anywidget's (or a layout it refers to): an
+        # ipywidgets control left there would be drawn by nobody.
         kinds = {(m["model_module"], m["model_name"]) for m in models.values()}
-        only_anywidgets = all(mod == "anywidget" or name == "LayoutModel" for mod, name in kinds)
-        if only_anywidgets:
-            light += 1
-            assert "widgets-light.js" in managers[0], f"{rel} has only anywidgets but loads embed-amd.js"
-        else:
-            full += 1
-            assert "embed-amd.js" in managers[0], f"{rel} has ipywidgets controls: it needs embed-amd.js"
-    # Every page's widgets compute in the page now (anywidgets), so every widget page is light;
-    # a page with ipywidgets controls would need, and get, embed-amd.js (the branch above).
-    assert light, f"expected light widget pages, got {light} light and {full} full"
+        others = {k for k in kinds if k[0] != "anywidget" and k[1] != "LayoutModel"}
+        assert not others, f"{rel}: widget models that only html-manager draws: {others}"
+        managers = [t for t in tags if "widgets-light.js" in t]
+        if not models:
+            assert not managers and not [t for t in tags if "require.js" in t], (
+                f"{rel}: widget scripts, no widget"
+            )
+            assert 'type="application/vnd.jupyter.widget-view+json"' not in html, (
+                f"{rel}: a view without state"
+            )
+            continue
+        light += 1
+        assert len(managers) == 1, f"{rel}: one widget manager, got {managers}"
+        blocking = [
+            t for t in tags if "src=" in t and any(n in t for n in ("require.js", "widgets-light.js"))
+        ]
+        assert all("defer" in t for t in blocking), f"{rel}: widget scripts block the first paint: {blocking}"
+    assert light >= 2, f"expected several pages with explorers, got {light}"
 
 
-def _open(browser, book_dir, rel: str, viewport: dict, problems: list):
+def _file_of(url: str) -> Path | None:
+    parts = urlsplit(url)
+    path = Path(unquote(parts.path)) if parts.scheme == "file" else None
+    return path if path and path.is_file() else None
+
+
+def _open(browser, book_dir, rel: str, viewport: dict, problems: list, urls: list | None = None):
     context = browser.new_context(viewport=viewport, service_workers="block")
     page = context.new_page()
 
     def route(r):
         if r.request.url.startswith(LOCAL_SCHEMES):
+            if urls is not None:
+                urls.append(r.request.url)
             r.continue_()
         else:
             problems.append(f"blocked (not a local file): {r.request.url}")
@@ -132,9 +151,10 @@ LABELS_JS = """() => Array.from(document.querySelectorAll('.bpx svg text')).flat
 
 def test_header_icons_show_without_font_awesome_js(browser, book_dir):
     problems: list[str] = []
-    context, page = _open(browser, book_dir, "chapters/06_hidden_units.html", DESKTOP, problems)
+    urls: list[str] = []
+    context, page = _open(browser, book_dir, "chapters/06_hidden_units.html", DESKTOP, problems, urls)
     try:
-        page.evaluate("document.fonts.ready")
+        page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=20_000)
         icons = page.evaluate(
             """(sel) => Array.from(document.querySelectorAll(sel))
                 .filter((i) => i.getClientRects().length)
@@ -156,31 +176,65 @@ def test_header_icons_show_without_font_awesome_js(browser, book_dir):
         assert icon["content"] not in ("none", "normal", '""'), f"icon without a glyph: {icon}"
         assert "Font Awesome" in icon["font"] and icon["width"] > 0, f"icon not drawn by the web font: {icon}"
     assert loaded >= 1, "no Font Awesome web font loaded"
+    # The font is book/bookext.py's subset of the icons the book uses, not the whole 156 kB font.
+    fonts = [u.rsplit("/", 1)[-1] for u in urls if "fa-solid" in u]
+    assert fonts == ["fa-solid-subset.woff"], f"Font Awesome's solid font files fetched: {fonts}"
     assert not problems, problems
 
 
-def test_no_page_scrolls_sideways_on_a_phone_and_labels_stay_readable(browser, book_dir, book_pages):
+@pytest.fixture(scope="module")
+def phone_visits(browser, book_dir, book_pages) -> dict[str, dict]:
+    """Every page opened once at 390 × 844, its widgets drawn: what it requested, its width, its
+    explorer labels and its problems (console errors, non-local requests).  Screenshots go to
+    artifacts/screenshots/phone/."""
     out = SCREENSHOTS / "phone"
     out.mkdir(parents=True, exist_ok=True)
-    failures, labelled = [], 0
+    visits = {}
     for rel in book_pages:
         problems: list[str] = []
-        context, page = _open(browser, book_dir, rel, PHONE, problems)
+        urls: list[str] = []
+        context, page = _open(browser, book_dir, rel, PHONE, problems, urls)
         try:
             if page.locator(WIDGET_VIEW).count():
                 page.wait_for_function(WAIT_WIDGETS_JS, arg=WIDGET_VIEW, timeout=20_000)
-            page.wait_for_timeout(200)
+            page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=20_000)
+            page.wait_for_timeout(300)  # late requests: MathJax's fonts
             width = page.evaluate("document.documentElement.scrollWidth")
             labels = page.evaluate(LABELS_JS)
             page.screenshot(path=str(out / (rel.replace("/", "__").removesuffix(".html") + ".png")))
         finally:
             context.close()
+        visits[rel] = {"urls": urls, "width": width, "labels": labels, "problems": problems}
+    return visits
+
+
+def test_every_page_loads_at_most_1_mb_gzipped(phone_visits):
+    """The transfer of each page: the built files it requests (HTML, CSS, JS, fonts, images) while
+    it loads and draws its widgets, each gzipped; as benchmarks/bench_pages.py counts it."""
+    sizes: dict[Path, int] = {}
+    weights, failures = {}, []
+    for rel, visit in phone_visits.items():
+        files = {f for f in map(_file_of, visit["urls"]) if f is not None}
+        for f in files - sizes.keys():
+            sizes[f] = len(gzip.compress(f.read_bytes(), compresslevel=6))
+        weights[rel] = sum(sizes[f] for f in files)
+        if weights[rel] > MAX_PAGE_GZIP:
+            top = [(f.name, sizes[f]) for f in sorted(files, key=sizes.get, reverse=True)[:3]]
+            failures.append(f"{rel}: {weights[rel] / 1e3:.0f} kB gzipped; largest {top}")
+    assert min(weights.values()) > 100_000, f"too little counted: {weights}"  # the theme alone is more
+    assert not failures, "\n".join(failures)
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_labels_stay_readable(phone_visits):
+    failures, labelled = [], 0
+    for rel, visit in phone_visits.items():
+        width, labels = visit["width"], visit["labels"]
         if width > PHONE["width"]:
             failures.append(f"{rel}: the page is {width} px wide at {PHONE['width']} px")
         small = [lab for lab in labels if lab[2] < MIN_LABEL_PX]
         if small:
             failures.append(f"{rel}: {len(small)} explorer labels under {MIN_LABEL_PX} px, e.g. {small[:3]}")
         labelled += bool(labels)
-        failures += [f"{rel}: {p}" for p in problems]
+        failures += [f"{rel}: {p}" for p in visit["problems"]]
     assert labelled >= 2, "no explorer labels measured: the test would pass vacuously"
     assert not failures, "\n".join(failures)
