@@ -183,3 +183,51 @@ def test_pages_workflow_runs_the_ci_command_and_deploys_the_html_book():
     upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
     assert upload and upload[0]["with"]["path"] == "_build/html"
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in steps)
+
+
+def _top_level_imports(source: str) -> set[str]:
+    import ast
+
+    tree = ast.parse(
+        "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    )
+    guarded = set()  # imports inside `try: ... except ImportError` are optional
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+            for h in node.handlers
+        ):
+            guarded |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    names = set()
+    for node in ast.walk(tree):
+        if id(node) in guarded:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_a_downloaded_chapter_imports_only_what_the_wheel_brings():
+    """A reader who installs the wheel gets its dependencies and nothing else: every module a
+    chapter imports is the standard library's, the lib's, or a dependency of the wheel (or the
+    Jupyter kernel's own IPython), so no chapter fails on a module only the book's build has."""
+    import sys
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    import_names = {"scikit-learn": "sklearn"}
+    allowed = {import_names.get(d, d).replace("-", "_") for d in deps} | {"backprop", "IPython"}
+    allowed |= set(sys.stdlib_module_names)
+    # Modules the dependencies bring and chapters may use directly.
+    allowed |= {"traitlets", "threadpoolctl"}  # ipywidgets', scikit-learn's
+    extra = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text("utf-8"))["cells"]
+        used = set().union(
+            *(_top_level_imports("".join(c["source"])) for c in cells if c["cell_type"] == "code")
+        )
+        if used - allowed:
+            extra[path.name] = sorted(used - allowed)
+    assert not extra, f"chapters import modules the wheel does not install: {extra}"
