@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
 import anywidget
 import numpy as np
 import traitlets as t
 
+from backprop import jsmodules
 from backprop.exercises import (
     _BACKGROUNDS,
     _COLOURS,
@@ -38,14 +38,10 @@ from backprop.exercises import (
     check,
     messages,
 )
-from backprop.explorers import _drop_exports, _drop_imports
+from backprop.jsmodules import SharedLibrary, bundle, one_per_kernel
 
 #: The seam esm_source() writes between answers.js and answer_view.js (once per module).
-MODULE_MARKER = "// ---- answer_view.js ----"
-
-
-def _js(name: str) -> str:
-    return (resources.files("backprop") / "js" / name).read_text(encoding="utf-8")
+MODULE_MARKER = jsmodules.seam("answer_view.js")
 
 
 @cache
@@ -55,15 +51,13 @@ def esm_source() -> str:
     As explorers.esm_source: the view's import of answers.js is dropped and both files share
     one module scope; the view's `export default` stays.
     """
-    checker = _drop_exports(_js("answers.js"))
-    view = _drop_exports(_drop_imports(_js("answer_view.js")))
-    return f"{checker}\n{MODULE_MARKER}\n{view}"
+    return bundle("answers.js", "answer_view.js")
 
 
 @cache
 def css_source() -> str:
     """The boxes' stylesheet, js/answer.css."""
-    return _js("answer.css")
+    return jsmodules.read("answer.css")
 
 
 def palette() -> dict:
@@ -76,19 +70,10 @@ def palette() -> dict:
 
 
 #: Every AnswerBox's own module: it renders through the page's AnswerLibrary widget.
-STUB_ESM = """\
-// backprop.answers.AnswerBox: the boxes' code is the AnswerLibrary widget's module, shared by
-// every answer box of the page; this stub renders through it (host.getWidget).
-export default {
-  async render({ model, el, host }) {
-    const library = await host.getWidget(model.get("_library"));
-    return library.exports.render({ model, el });
-  },
-};
-"""
+STUB_ESM = jsmodules.STUB_ESM
 
 
-class AnswerLibrary(anywidget.AnyWidget):
+class AnswerLibrary(SharedLibrary):
     """The answer boxes' JavaScript, CSS, sentences and colours, once per kernel (never shown)."""
 
     _esm = esm_source()
@@ -100,15 +85,8 @@ class AnswerLibrary(anywidget.AnyWidget):
         super().__init__(messages=messages(), palette=palette(), **kwargs)
 
 
-_LIBRARY: AnswerLibrary | None = None
-
-
-def library() -> AnswerLibrary:
-    """The kernel's one AnswerLibrary (created on first use, again if it was closed)."""
-    global _LIBRARY
-    if _LIBRARY is None or getattr(_LIBRARY, "comm", None) is None:
-        _LIBRARY = AnswerLibrary()
-    return _LIBRARY
+#: The kernel's one AnswerLibrary (created on first use, again if it was closed).
+library = one_per_kernel(AnswerLibrary)
 
 
 class AnswerBox(anywidget.AnyWidget):

@@ -10,12 +10,12 @@ and one example (B = 1); the reader moves L, the segment length m and the width 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import anywidget
 import traitlets as t
 
 from backprop import checkpoint as ck
+from backprop import jsmodules
 
 #: the sliders' ranges, as in js/checkpoint_view.js (LIMITS)
 LIMITS = {"L": (1, 48), "m": (1, 48), "n": (10, 1000)}
@@ -24,13 +24,13 @@ LIMITS = {"L": (1, 48), "m": (1, 48), "n": (10, 1000)}
 @cache
 def esm_source() -> str:
     """The explorer's ES module, js/checkpoint_view.js (self-contained, no imports)."""
-    return (resources.files("backprop") / "js" / "checkpoint_view.js").read_text(encoding="utf-8")
+    return jsmodules.read("checkpoint_view.js")
 
 
 @cache
 def css_source() -> str:
     """The explorer's stylesheet, js/checkpoint.css."""
-    return (resources.files("backprop") / "js" / "checkpoint.css").read_text(encoding="utf-8")
+    return jsmodules.read("checkpoint.css")
 
 
 class CheckpointExplorer(anywidget.AnyWidget):

@@ -24,16 +24,17 @@ import binascii
 import json
 import math
 from functools import cache
-from importlib import resources
 
 import anywidget
 import numpy as np
 import traitlets as t
 
 import backprop as bp
+from backprop import jsmodules
 from backprop.activations import ACTIVATIONS, get_activation
 from backprop.broken import broken_backward
 from backprop.gradcheck import numerical_gradient_of, rel_error
+from backprop.jsmodules import SharedLibrary, bundle, one_per_kernel
 from backprop.network import loss as network_loss
 
 PAIRS = ("softmax+cross_entropy", "sigmoid+binary_cross_entropy", "identity+squared_error")
@@ -53,69 +54,25 @@ class ExplorerError(ValueError, t.TraitError):
 
 @cache
 def esm_source() -> str:
-    """One self-contained ES module: backprop_math.js, then explorer_view.js, no imports.
-
-    The static book has no module resolution, so the view's `import ... from
-    "./backprop_math.js"` is dropped and the math's `export` keywords are removed (both files
-    then share one module scope); the view's `export default { render }` stays.
-    """
-    js = resources.files("backprop") / "js"
-    math_src = (js / "backprop_math.js").read_text(encoding="utf-8")
-    view_src = (js / "explorer_view.js").read_text(encoding="utf-8")
-    view_src = _drop_imports(view_src)
-    math_src = _drop_exports(math_src)
-    view_src = _drop_exports(view_src)
-    return math_src + "\n// ---- explorer_view.js ----\n" + view_src
+    """One self-contained ES module: backprop_math.js, then explorer_view.js (jsmodules.bundle)."""
+    return bundle("backprop_math.js", "explorer_view.js")
 
 
-#: The explorers' stub module: every Explorer's own `_esm`.  It asks anywidget's front end for
-#: the page's ExplorerLibrary widget (its `_library` trait, "anywidget:<model id>") and renders
-#: through the module that widget carries (anywidget 0.11's widget composition, host.getWidget).
-STUB_ESM = """\
-// backprop.explorers.Explorer: the explorers' code is the ExplorerLibrary widget's module,
-// shared by every explorer of the page; this stub renders through it (host.getWidget).
-export default {
-  async render({ model, el, host }) {
-    const library = await host.getWidget(model.get("_library"));
-    return library.exports.render({ model, el });
-  },
-};
-"""
+#: The explorers' stub module: every Explorer's own `_esm` (it renders through the page's
+#: ExplorerLibrary widget, named by the explorer's `_library` trait).
+STUB_ESM = jsmodules.STUB_ESM
 
 
 @cache
 def css_source() -> str:
     """The explorers' stylesheet, js/explorer.css."""
-    return (resources.files("backprop") / "js" / "explorer.css").read_text(encoding="utf-8")
-
-
-def _drop_imports(src: str) -> str:
-    out, skipping = [], False
-    for line in src.splitlines():
-        if line.startswith("import "):
-            skipping = not line.rstrip().endswith(";")
-            continue
-        if skipping:
-            skipping = not line.rstrip().endswith(";")
-            continue
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def _drop_exports(src: str) -> str:
-    lines = []
-    for line in src.splitlines():
-        for kw in ("export function ", "export const ", "export class ", "export let "):
-            if line.startswith(kw):
-                line = line[len("export ") :]
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    return jsmodules.read("explorer.css")
 
 
 # ------------------------------------------------------------------ the widget
 
 
-class ExplorerLibrary(anywidget.AnyWidget):
+class ExplorerLibrary(SharedLibrary):
     """The explorers' JavaScript and CSS, once per kernel: a widget that is never displayed.
 
     Its module (esm_source()) exports, through anywidget's `initialize`, the `render` that every
@@ -128,15 +85,8 @@ class ExplorerLibrary(anywidget.AnyWidget):
     _css = css_source()
 
 
-_LIBRARY: ExplorerLibrary | None = None
-
-
-def library() -> ExplorerLibrary:
-    """The kernel's one ExplorerLibrary (created on first use, again if it was closed)."""
-    global _LIBRARY
-    if _LIBRARY is None or getattr(_LIBRARY, "comm", None) is None:
-        _LIBRARY = ExplorerLibrary()
-    return _LIBRARY
+#: The kernel's one ExplorerLibrary (created on first use, again if it was closed).
+library = one_per_kernel(ExplorerLibrary)
 
 
 class Explorer(anywidget.AnyWidget):

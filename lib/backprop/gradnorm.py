@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import base64
 from functools import cache
-from importlib import resources
 
 import anywidget
 import numpy as np
 import traitlets as t
 
-from backprop.explorers import _drop_exports, _drop_imports
+from backprop import jsmodules
 from backprop.initialisation import SCHEMES, GradientNorms, gradient_norms, scaled_network
+from backprop.jsmodules import bundle
 from backprop.network import Network
 
 DEPTH_MAX = 30
@@ -40,16 +40,13 @@ ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu")
 @cache
 def esm_source() -> str:
     """One self-contained ES module: backprop_math.js, then gradnorm_view.js, no imports."""
-    js = resources.files("backprop") / "js"
-    math_src = _drop_exports((js / "backprop_math.js").read_text(encoding="utf-8"))
-    view_src = _drop_exports(_drop_imports((js / "gradnorm_view.js").read_text(encoding="utf-8")))
-    return math_src + "\n// ---- gradnorm_view.js ----\n" + view_src
+    return bundle("backprop_math.js", "gradnorm_view.js")
 
 
 @cache
 def css_source() -> str:
     """The explorer's stylesheet, js/gradnorm.css."""
-    return (resources.files("backprop") / "js" / "gradnorm.css").read_text(encoding="utf-8")
+    return jsmodules.read("gradnorm.css")
 
 
 def draws(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

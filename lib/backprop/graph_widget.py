@@ -14,13 +14,13 @@ The JavaScript does scalar arithmetic: every node of a graph shown here holds on
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import anywidget
 import numpy as np
 import traitlets as t
 
 from backprop import autodiff as ad
+from backprop import jsmodules
 
 #: the operations the JavaScript knows (a subset of backprop.autodiff's)
 JS_OPS = (
@@ -161,13 +161,13 @@ def sweep_readout(spec: dict) -> dict:
 @cache
 def esm_source() -> str:
     """The explorer's ES module, js/graph_view.js (math and view in one file)."""
-    return (resources.files("backprop") / "js" / "graph_view.js").read_text(encoding="utf-8")
+    return jsmodules.read("graph_view.js")
 
 
 @cache
 def css_source() -> str:
     """The explorer's stylesheet, js/graph_view.css."""
-    return (resources.files("backprop") / "js" / "graph_view.css").read_text(encoding="utf-8")
+    return jsmodules.read("graph_view.css")
 
 
 class GraphExplorer(anywidget.AnyWidget):

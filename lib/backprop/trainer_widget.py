@@ -19,15 +19,15 @@ from __future__ import annotations
 import itertools
 import math
 from functools import cache
-from importlib import resources
 
 import anywidget
 import numpy as np
 import traitlets as t
 
 import backprop as bp
+from backprop import jsmodules
 from backprop._checks import as_matrix, check_name
-from backprop.explorers import _drop_exports, _drop_imports
+from backprop.jsmodules import SharedLibrary, bundle, one_per_kernel
 from backprop.losses import check_labels
 
 __all__ = ["METHODS", "Trainer", "TrainerError", "TrainerLibrary", "run_state", "to_lists", "trainer"]
@@ -50,46 +50,27 @@ def to_lists(net: bp.Network) -> tuple[list, list]:
 @cache
 def esm_source() -> str:
     """One ES module: trainer.js (the math), then trainer_view.js (the view), no imports."""
-    js = resources.files("backprop") / "js"
-    math_src = _drop_exports((js / "trainer.js").read_text(encoding="utf-8"))
-    view_src = _drop_exports(_drop_imports((js / "trainer_view.js").read_text(encoding="utf-8")))
-    return math_src + "\n// ---- trainer_view.js ----\n" + view_src
+    return bundle("trainer.js", "trainer_view.js")
 
 
 @cache
 def css_source() -> str:
     """The trainer's stylesheet, js/trainer.css."""
-    return (resources.files("backprop") / "js" / "trainer.css").read_text(encoding="utf-8")
+    return jsmodules.read("trainer.css")
 
 
-STUB_ESM = """\
-// backprop.trainer_widget.Trainer: the trainer's code is the TrainerLibrary widget's module,
-// shared by every trainer of the page; this stub renders through it (host.getWidget).
-export default {
-  async render({ model, el, host }) {
-    const library = await host.getWidget(model.get("_library"));
-    return library.exports.render({ model, el });
-  },
-};
-"""
+STUB_ESM = jsmodules.STUB_ESM
 
 
-class TrainerLibrary(anywidget.AnyWidget):
+class TrainerLibrary(SharedLibrary):
     """The trainer's JavaScript and CSS, once per page: a widget that is never displayed."""
 
     _esm = esm_source()
     _css = css_source()
 
 
-_LIBRARY: TrainerLibrary | None = None
-
-
-def library() -> TrainerLibrary:
-    """The kernel's one TrainerLibrary (created on first use, again if it was closed)."""
-    global _LIBRARY
-    if _LIBRARY is None or getattr(_LIBRARY, "comm", None) is None:
-        _LIBRARY = TrainerLibrary()
-    return _LIBRARY
+#: The kernel's one TrainerLibrary (created on first use, again if it was closed).
+library = one_per_kernel(TrainerLibrary)
 
 
 def _key(g: str, width: int) -> str:
