@@ -144,11 +144,12 @@ def test_explorer_readouts_and_limits():
         CheckpointExplorer(n=5)
 
 
-def test_explorer_esm_is_the_js_file():
+def test_explorer_esm_is_the_js_files_bundled():
+    from backprop import jsmodules
+
     ex = CheckpointExplorer()
-    src = (Path(bp.__file__).parent / "js" / "checkpoint_view.js").read_text("utf-8")
-    assert ex._esm == src and "export default" in src
-    assert not [line for line in src.splitlines() if line.startswith("import ")]  # self-contained
+    assert ex._esm == jsmodules.bundle("keys.js", "checkpoint_view.js") and "export default" in ex._esm
+    assert not [line for line in ex._esm.splitlines() if line.startswith("import ")]  # self-contained
 
 
 def test_js_fixtures_are_up_to_date():

@@ -7,10 +7,12 @@ from backprop import jsmodules as J
 
 # Every widget family's module: (its bundle, the files it joins).
 FAMILIES = {
-    "explorers": ("backprop.explorers", ("backprop_math.js", "explorer_view.js")),
+    "explorers": ("backprop.explorers", ("backprop_math.js", "keys.js", "explorer_view.js")),
     "answers": ("backprop.answers", ("answers.js", "answer_view.js")),
-    "trainer": ("backprop.trainer_widget", ("trainer.js", "trainer_view.js")),
-    "gradnorm": ("backprop.gradnorm", ("backprop_math.js", "gradnorm_view.js")),
+    "trainer": ("backprop.trainer_widget", ("trainer.js", "keys.js", "trainer_view.js")),
+    "gradnorm": ("backprop.gradnorm", ("backprop_math.js", "keys.js", "gradnorm_view.js")),
+    "checkpoint": ("backprop.checkpoint_explorer", ("keys.js", "checkpoint_view.js")),
+    "graph": ("backprop.graph_widget", ("keys.js", "graph_view.js")),
 }
 
 
@@ -25,9 +27,21 @@ def test_a_bundle_is_one_module_without_imports(family):
     assert len(re.findall(r"^export ", src, re.M)) == 1 and "export default" in src
     for name in files[1:]:
         assert src.count(J.seam(name)) == 1
-    # every function the math file exports is still defined (only the keyword went)
-    for fn in re.findall(r"^export function (\w+)", J.read(files[0]), re.M):
-        assert re.search(rf"^function {fn}\b", src, re.M), fn
+    # every function the files export is still defined (only the keyword went)
+    for name in files:
+        for fn in re.findall(r"^export function (\w+)", J.read(name), re.M):
+            assert re.search(rf"^function {fn}\b", src, re.M), (name, fn)
+
+
+def test_every_widget_view_keeps_its_keys_from_jupyterlab():
+    """One rule for the keys of every widget's controls (keys.js), bundled into each module."""
+    import importlib
+
+    for module, files in FAMILIES.values():
+        if "keys.js" in files:
+            src = importlib.import_module(module).esm_source()
+            assert src.count("function keepKeysFromJupyterLab(") == 1, module
+            assert "keepKeysFromJupyterLab(" in src.split(J.seam(files[-1]))[1], module
 
 
 def test_drop_imports_takes_statements_over_several_lines():

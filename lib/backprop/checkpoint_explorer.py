@@ -23,8 +23,8 @@ LIMITS = {"L": (1, 48), "m": (1, 48), "n": (10, 1000)}
 
 @cache
 def esm_source() -> str:
-    """The explorer's ES module, js/checkpoint_view.js (self-contained, no imports)."""
-    return jsmodules.read("checkpoint_view.js")
+    """The explorer's ES module: keys.js, then js/checkpoint_view.js (jsmodules.bundle)."""
+    return jsmodules.bundle("keys.js", "checkpoint_view.js")
 
 
 @cache

@@ -54,8 +54,8 @@ class ExplorerError(ValueError, t.TraitError):
 
 @cache
 def esm_source() -> str:
-    """One self-contained ES module: backprop_math.js, then explorer_view.js (jsmodules.bundle)."""
-    return bundle("backprop_math.js", "explorer_view.js")
+    """One self-contained ES module: backprop_math.js, keys.js, explorer_view.js (jsmodules.bundle)."""
+    return bundle("backprop_math.js", "keys.js", "explorer_view.js")
 
 
 #: The explorers' stub module: every Explorer's own `_esm` (it renders through the page's

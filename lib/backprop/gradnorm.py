@@ -39,8 +39,8 @@ ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu")
 
 @cache
 def esm_source() -> str:
-    """One self-contained ES module: backprop_math.js, then gradnorm_view.js, no imports."""
-    return bundle("backprop_math.js", "gradnorm_view.js")
+    """One self-contained ES module: backprop_math.js, keys.js, gradnorm_view.js (jsmodules.bundle)."""
+    return bundle("backprop_math.js", "keys.js", "gradnorm_view.js")
 
 
 @cache

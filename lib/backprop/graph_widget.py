@@ -160,8 +160,8 @@ def sweep_readout(spec: dict) -> dict:
 
 @cache
 def esm_source() -> str:
-    """The explorer's ES module, js/graph_view.js (math and view in one file)."""
-    return jsmodules.read("graph_view.js")
+    """The explorer's ES module: keys.js, then js/graph_view.js (math and view; jsmodules.bundle)."""
+    return jsmodules.bundle("keys.js", "graph_view.js")
 
 
 @cache

@@ -49,8 +49,8 @@ def to_lists(net: bp.Network) -> tuple[list, list]:
 
 @cache
 def esm_source() -> str:
-    """One ES module: trainer.js (the math), then trainer_view.js (the view), no imports."""
-    return bundle("trainer.js", "trainer_view.js")
+    """One ES module: trainer.js (the math), keys.js, trainer_view.js (the view); no imports."""
+    return bundle("trainer.js", "keys.js", "trainer_view.js")
 
 
 @cache

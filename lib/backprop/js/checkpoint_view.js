@@ -8,6 +8,8 @@
 //
 // sizes = [n_0, ..., n_L]; B = batch size; a multiply-add is one a·b + c.
 
+import { keepKeysFromJupyterLab } from "./keys.js";
+
 /** Checkpoint layers c_s = s·m < L, s = 0..S−1 (S = ⌈L/m⌉). */
 export function checkpoints(L, m) {
   const cs = [];
@@ -322,22 +324,10 @@ class CheckpointView {
   }
 }
 
-/** Keep a focused slider's keys from JupyterLab (see explorer_view.js for why). */
-function keepKeys(el) {
-  const onKeydown = (e) => {
-    const chord = e.ctrlKey || e.metaKey || e.altKey;
-    if (e.key === "Tab" || e.key === "Escape" || (e.key === "Enter" && (chord || e.shiftKey))) return;
-    if (chord && !/^(Arrow|Page|Home$|End$)/.test(e.key)) return;
-    if (e.target !== el) e.stopPropagation();
-  };
-  el.addEventListener("keydown", onKeydown);
-  return () => el.removeEventListener("keydown", onKeydown);
-}
-
 function render({ model, el }) {
   const view = new CheckpointView(model, el);
   el.__bpck = view; // for the browser test
-  const release = keepKeys(el);
+  const release = keepKeysFromJupyterLab(el);
   return () => {
     release();
     view.destroy();

@@ -10,6 +10,7 @@
 // Python (float32 values, so both sides hold the same float64 numbers), b_k = 0, softmax output,
 // cross-entropy, a batch of B columns x_b = X[:n, b] with labels ℓ_b; the loss is the batch mean.
 import { backward, forward, oneHot } from "./backprop_math.js";
+import { keepKeysFromJupyterLab } from "./keys.js";
 
 // ------------------------------------------------------------------ math (tested under node)
 
@@ -293,25 +294,12 @@ class GradNormView {
   }
 }
 
-// Keys of a focused control stay with it (JupyterLab would otherwise take the arrows and letters
-// as notebook shortcuts); the same rule as explorer_view.js's keepKeysFromJupyterLab.
-const CONTROL_KEYS = /^(Arrow|Page|Home$|End$|Backspace$|Delete$|a$|A$)/;
-function leaveToJupyterLab(e) {
-  if (e.key === "Tab" || e.key === "Escape") return true;
-  const chord = e.ctrlKey || e.metaKey || e.altKey;
-  if (e.key === "Enter") return chord || e.shiftKey;
-  return chord && !CONTROL_KEYS.test(e.key);
-}
-
 function render({ model, el: root }) {
   const view = new GradNormView(model, root);
   root.__bpg = view; // for tests
-  const onKeydown = (e) => {
-    if (e.target !== root && !leaveToJupyterLab(e)) e.stopPropagation();
-  };
-  root.addEventListener("keydown", onKeydown);
+  const release = keepKeysFromJupyterLab(root);
   return () => {
-    root.removeEventListener("keydown", onKeydown);
+    release();
     view.destroy();
   };
 }

@@ -7,6 +7,8 @@
 // the loss is 1, then each node, in reverse topological order, sends ḡ × ∂v/∂parent to each
 // parent, which adds up what it receives.
 
+import { keepKeysFromJupyterLab } from "./keys.js";
+
 // ---------------------------------------------------------------- math
 
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
@@ -504,22 +506,10 @@ class GraphView {
   }
 }
 
-/** Keys pressed on a control stay in the widget (JupyterLab's shortcuts must not take them);
- * Tab, Escape and chords with Ctrl/⌘/Alt go on (see explorer_view.js for the whole story). */
-function keepKeys(el) {
-  const onKeydown = (e) => {
-    if (e.key === "Tab" || e.key === "Escape" || e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key === "Enter" && e.shiftKey) return;
-    if (e.target !== el) e.stopPropagation();
-  };
-  el.addEventListener("keydown", onKeydown);
-  return () => el.removeEventListener("keydown", onKeydown);
-}
-
 function render({ model, el }) {
   const view = new GraphView(model, el);
   el.__bpg = view; // for tests
-  const release = keepKeys(el);
+  const release = keepKeysFromJupyterLab(el);
   return () => {
     release();
     view.destroy();

@@ -15,6 +15,7 @@ import {
   makeWorkspace,
   predictGrid,
 } from "./trainer.js";
+import { keepKeysFromJupyterLab } from "./keys.js";
 
 const SETTINGS = ["method", "eta", "batch_size", "epochs", "g", "width"];
 const GRID = 40; // cells per side of the decision-region picture
@@ -628,27 +629,13 @@ function polyline(ctx, ys, sx, sy, colour, dash, width) {
 
 // ------------------------------------------------------------------ keys, entry point
 
-// Keys of a focused control stay away from JupyterLab's shortcuts (as explorer_view.js does):
-// Tab, Escape, Shift/Ctrl+Enter and modifier chords are left to JupyterLab and the browser.
-const CONTROL_KEYS = /^(Arrow|Page|Home$|End$|Backspace$|Delete$|a$|A$)/;
-
-function leaveToJupyterLab(e) {
-  if (e.key === "Tab" || e.key === "Escape") return true;
-  const chord = e.ctrlKey || e.metaKey || e.altKey;
-  if (e.key === "Enter") return chord || e.shiftKey;
-  return chord && !CONTROL_KEYS.test(e.key);
-}
-
 /** anywidget entry point (Trainer calls it through the TrainerLibrary widget's `initialize`). */
 function render({ model, el }) {
   const view = new TrainerView(model, el);
   el.__bpt = view; // for tests and the benchmark
-  const onKeydown = (e) => {
-    if (e.target !== el && !leaveToJupyterLab(e)) e.stopPropagation();
-  };
-  el.addEventListener("keydown", onKeydown);
+  const release = keepKeysFromJupyterLab(el);
   return () => {
-    el.removeEventListener("keydown", onKeydown);
+    release();
     view.destroy();
   };
 }
