@@ -24,6 +24,12 @@ Small fixes for an offline, light Jupyter Book 1 build, each found in headless C
   the book uses (FA_SUBSET, a few kB); every page declares it, for exactly those code points,
   after the theme's stylesheet, so the browser fetches the subset and never the whole font.  An
   icon outside the subset (a theme update) still comes from the full font.
+* html-page-context, late, and build-finished: the math is typeset at build time
+  (book/typeset_math.cjs, with the book's pinned MathJax in node), so the reader's browser loads
+  no MathJax (263 kB gzipped), and the page does not shift as formulas are typeset one after the
+  other (Lighthouse measured a layout shift of 0.17 on chapter 8).  A page that still needs
+  html-manager (a widget book/frozen_widgets.py cannot draw) keeps MathJax in the browser, which
+  typesets that widget's labels, and its math is left to it.
 * html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
   script reaches a page's script_files twice (once with filename None, once with ""), and the
   second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
@@ -37,6 +43,9 @@ from pathlib import Path
 from copy_assets import AssetsMissing, copy_assets
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 def _copy_assets(app: Sphinx, config) -> None:
@@ -141,6 +150,76 @@ def _light_widget_scripts(app: Sphinx, pagename: str, templatename, context, doc
         scripts[n] = type(js)(f"_static/{name}", priority=js.priority, **attributes)
 
 
+def _is_mathjax(app: Sphinx, js) -> bool:
+    """Sphinx's two MathJax entries: the configuration (window.MathJax = ...) and the loader."""
+    name = str(js.filename or "").removeprefix("_static/")
+    body = str(js.attributes.get("body", ""))
+    return name == app.config.mathjax_path or (not name and body.startswith("window.MathJax"))
+
+
+def _math_at_build_time(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts or not any(_is_mathjax(app, js) for js in scripts):
+        return
+    names = {str(js.filename or "").removeprefix("_static/") for js in scripts}
+    if WIDGET_MANAGER in names:  # html-manager's widgets need MathJax in the browser
+        return
+    scripts[:] = [js for js in scripts if not _is_mathjax(app, js)]
+    app.builder.typeset_pages.add(pagename)
+
+
+def typeset_config(app: Sphinx) -> dict:
+    """What the page would have given MathJax in the browser, less the options of its menu (a
+    browser's context menu, which the build does not load)."""
+    import copy
+
+    config = copy.deepcopy(app.config.mathjax3_config or {})
+    config.get("options", {}).pop("menuOptions", None)
+    return config
+
+
+def typeset_pages(outdir: Path, pages: list[Path], config: dict) -> dict[Path, int]:
+    """Typeset the math of each written page in place with book/typeset_math.cjs (one node process
+    per page, as many at once as there are cores); return each page's number of formulas.  A TeX
+    error, or node or MathJax missing, raises RuntimeError naming the page."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    from copy_assets import NODE_MODULES
+
+    node = shutil.which("node")
+    es5 = NODE_MODULES / "mathjax" / "es5"
+    if node is None or not (es5 / "startup.js").is_file():
+        raise RuntimeError(
+            "the book's math is typeset at build time with Node.js and MathJax: install Node.js "
+            f"and run `npm ci` (node: {node}, MathJax: {es5})"
+        )
+    script = Path(__file__).resolve().parent / "typeset_math.cjs"
+    fonts = "_static/offline/mathjax/output/chtml/fonts/woff-v2"
+    with tempfile.TemporaryDirectory(prefix="typeset-math-") as tmp:
+
+        def one(page: Path) -> tuple[Path, int]:
+            depth = len(page.relative_to(outdir).parts) - 1
+            settings = {"mathjax": config, "es5": str(es5), "fontURL": "../" * depth + fonts}
+            cfg = Path(tmp) / f"{abs(hash(page))}.json"
+            cfg.write_text(json.dumps(settings), encoding="utf-8")
+            done = subprocess.run([node, str(script), str(cfg), str(page)], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"typesetting the math of {page} failed:\n{done.stderr.strip()}")
+            return page, json.loads(done.stdout)["formulas"]
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            return dict(pool.map(one, pages))
+
+
+def _start_typeset_list(app: Sphinx) -> None:
+    app.builder.typeset_pages = set()  # pages whose math book/typeset_math.cjs typesets
+
+
 def _dedupe_scripts(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if not scripts:
@@ -187,6 +266,10 @@ def _fix_written_pages(app: Sphinx, exception) -> None:
             fixed = fixed.replace("</head>", _font_face("../" * depth, kept) + "\n</head>", 1)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
+    pages = [outdir / app.builder.get_target_uri(name) for name in sorted(app.builder.typeset_pages)]
+    if pages:
+        counts = typeset_pages(outdir, pages, typeset_config(app))
+        logger.info(f"bookext: typeset {sum(counts.values())} formulas on {len(pages)} pages at build time")
 
 
 # ---- Font Awesome: the solid font cut down to the icons the book shows.
@@ -261,6 +344,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _localize_cdn_links)
     app.connect("html-page-context", _fix_body_markup)
     app.connect("html-page-context", _light_widget_scripts, priority=900)  # after myst-nb's (500)
+    app.connect("html-page-context", _math_at_build_time, priority=950)  # after sphinx.ext.mathjax's
+    app.connect("builder-inited", _start_typeset_list)
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
     app.connect("build-finished", _fix_written_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,8 +4,9 @@
 // Formulas are out of the tab order (_config.yml: MathJax's menuOptions inTabOrder: false), so
 // a keyboard reader could not scroll a wide one (axe-core: scrollable-region-focusable).  This
 // script gives exactly the formulas that overflow their box tabindex="0" (then the arrow keys
-// scroll them) and takes it away when they fit again, after MathJax has typeset the page, once
-// its fonts have loaded, and when the window is resized.
+// scroll them) and takes it away when they fit again: once the page is parsed (the book's math is
+// typeset at build time, book/typeset_math.cjs), once its fonts have loaded, when the window is
+// resized, and, on a page that still runs MathJax in the browser, after MathJax has typeset it.
 (function () {
   "use strict";
   var MARK = "data-backprop-scrolls";
@@ -24,13 +25,10 @@
   }
 
   function afterTypeset() {
+    update();
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(update);
     var mj = window.MathJax;
-    if (mj && mj.startup && mj.startup.promise) {
-      mj.startup.promise.then(update);
-      if (document.fonts && document.fonts.ready) document.fonts.ready.then(update);
-    } else if (document.querySelector("div.math")) {
-      setTimeout(afterTypeset, 100);
-    }
+    if (mj && mj.startup && mj.startup.promise) mj.startup.promise.then(update);
   }
 
   var timer = null;
