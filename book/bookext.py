@@ -15,10 +15,11 @@ Small fixes for an offline, light Jupyter Book 1 build, each found in headless C
   bibliography's entries the role listitem (docutils' doc-biblioentry is deprecated in ARIA).
 * html-page-context, late: the widget scripts load without blocking the first paint (`defer`:
   they run, in order, once the page is parsed), and a page whose saved widgets are all
-  anywidgets (the explorers) gets book-js/widgets-light.js instead of html-manager's 3.6 MB
-  embed-amd.js (LIGHT_MODELS; see that file), without the two scripts only html-manager's views
-  need (HTML_MANAGER_ONLY).  book/frozen_widgets.py draws ipywidgets widgets at build time, so
-  only a widget it cannot draw would still bring embed-amd.js.
+  anywidgets (the explorers) gets book-js/widgets-light.js (`async`) instead of html-manager's
+  3.6 MB embed-amd.js and require.js (LIGHT_MODELS; see that file), without the two
+  scripts only html-manager's views need (HTML_MANAGER_ONLY).  book/frozen_widgets.py draws
+  ipywidgets widgets at build time, so only a widget it cannot draw would still bring
+  embed-amd.js.
 * build-finished: Font Awesome's solid web font (fa-solid-900.woff2, 156 kB that gzip cannot
   shrink, fetched by every page for its dozen header icons) gets a subset with only the icons
   the book uses (FA_SUBSET, a few kB); every page declares it, for exactly those code points,
@@ -30,6 +31,8 @@ Small fixes for an offline, light Jupyter Book 1 build, each found in headless C
   other (Lighthouse measured a layout shift of 0.17 on chapter 8).  A page that still needs
   html-manager (a widget book/frozen_widgets.py cannot draw) keeps MathJax in the browser, which
   typesets that widget's labels, and its math is left to it.
+* html-page-context, late: the scripts in every page's head that wait for the parsed page anyway
+  are deferred (DEFER_SAFE), so that they do not block its first paint.
 * html-page-context, last: drop duplicate <script> entries. sphinx-thebe's inline configuration
   script reaches a page's script_files twice (once with filename None, once with ""), and the
   second copy throws "Identifier 'THEBE_JS_URL' has already been declared".
@@ -108,6 +111,10 @@ WIDGET_MANAGER = "offline/html-manager/embed-amd.js"
 LIGHT_MANAGER = "book-js/widgets-light.js"
 # Loaded after the page is parsed (defer keeps their order); the MathJax 2 shim stays as it is.
 DEFERRED = {"offline/requirejs/require.js", "book-js/require-paths.js", WIDGET_MANAGER}
+# A light page has no module loader (require.js and its paths): the light manager, loaded async
+# so that the widgets' modules load while the page is parsed, loads anywidget's front end itself
+# and lends it the one `define` call it makes.
+REQUIRE_ONLY = {"offline/requirejs/require.js", "book-js/require-paths.js"}
 # What only html-manager's views need (its MathJax 2 calls, names for its sliders and images):
 # a light page leaves them out.
 HTML_MANAGER_ONLY = {"book-js/mathjax2-compat.js", "book-js/widget-a11y.js"}
@@ -139,15 +146,53 @@ def _light_widget_scripts(app: Sphinx, pagename: str, templatename, context, doc
         scripts[:] = [
             js for js in scripts if str(js.filename or "").removeprefix("_static/") not in HTML_MANAGER_ONLY
         ]
-    for n, js in enumerate(scripts):
+    out = []
+    for js in scripts:
         name = str(js.filename or "").removeprefix("_static/")  # the builder adds _static/
         if name not in DEFERRED:
+            out.append(js)
             continue
+        if light and name in REQUIRE_ONLY:
+            continue
+        # _JavaScript is immutable: new entries in its place
         if name == WIDGET_MANAGER and light:
-            name = LIGHT_MANAGER
-        attributes = {**js.attributes, "defer": "defer"}
-        # _JavaScript is immutable: a new entry in its place
-        scripts[n] = type(js)(f"_static/{name}", priority=js.priority, **attributes)
+            attributes = {**js.attributes, "async": "async"}
+            out.append(type(js)(f"_static/{LIGHT_MANAGER}", priority=js.priority, **attributes))
+        else:
+            attributes = {**js.attributes, "defer": "defer"}
+            out.append(type(js)(f"_static/{name}", priority=js.priority, **attributes))
+    scripts[:] = out  # in place: the builder renders this very list
+
+
+# The scripts Sphinx and its extensions put in every page's <head> that need nothing but the
+# parsed page: each starts its work when the DOM is ready (doctools' _ready, runWhenDOMLoaded,
+# DOMContentLoaded), and reads the inline settings written before it (toggleHint*,
+# togglebuttonSelector) only then.  Deferred, they no longer block the first paint (Lighthouse
+# counted 580 ms of render-blocking scripts on chapter 8); they run in the same order once the
+# page is parsed.  documentation_options.js stays as it is: an inline script after it sets
+# DOCUMENTATION_OPTIONS.pagename while the page is parsed.
+DEFER_SAFE = {
+    "doctools.js",
+    "sphinx_highlight.js",
+    "clipboard.min.js",
+    "copybutton.js",
+    "scripts/sphinx-book-theme.js",
+    "togglebutton.js",
+    "design-tabs.js",
+    "book-js/math-scroll.js",
+}
+
+
+def _defer_page_scripts(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    # The search page runs Sphinx's searchtools.js while it is parsed, and that needs doctools.js.
+    if not scripts or pagename == "search":
+        return
+    for n, js in enumerate(scripts):
+        name = str(js.filename or "").removeprefix("_static/")
+        if name in DEFER_SAFE and "defer" not in js.attributes and "async" not in js.attributes:
+            attributes = {**js.attributes, "defer": "defer"}
+            scripts[n] = type(js)(js.filename, priority=js.priority, **attributes)
 
 
 def _is_mathjax(app: Sphinx, js) -> bool:
@@ -346,6 +391,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _light_widget_scripts, priority=900)  # after myst-nb's (500)
     app.connect("html-page-context", _math_at_build_time, priority=950)  # after sphinx.ext.mathjax's
     app.connect("builder-inited", _start_typeset_list)
+    app.connect("html-page-context", _defer_page_scripts, priority=990)
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after everyone who adds scripts
     app.connect("build-finished", _fix_written_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,9 +4,11 @@
   state), however many explorers the page shows; every explorer's own module is the stub.
 * No page loads Font Awesome's 1.5 MB JavaScript, and the theme's header icons still show (drawn
   by its CSS and web font, a subset of the icons the book uses).
-* The widget scripts do not block the first paint (`defer`), and no page loads html-manager's
-  embed-amd.js: ipywidgets widgets are drawn at build time as static HTML (book/frozen_widgets.py),
-  so what is left for a widget manager is anywidgets, drawn by book-js/widgets-light.js.
+* No script blocks the first paint but documentation_options.js (the others are deferred; the
+  light widget manager is async, and pages with explorers load no require.js), and no page loads
+  html-manager's embed-amd.js: ipywidgets widgets are drawn at build time as static HTML
+  (book/frozen_widgets.py), so what is left for a widget manager is anywidgets, drawn by
+  book-js/widgets-light.js.
   (tests/test_browser_explorers.py drives every explorer of every page: they stay live.)
 * The math is typeset at build time (book/typeset_math.cjs): no page loads MathJax, and with
   JavaScript off every formula of every page is already drawn, with its MathML for screen readers.
@@ -104,10 +106,16 @@ def test_widget_scripts_are_deferred_and_no_page_needs_html_manager(book_dir, bo
             continue
         light += 1
         assert len(managers) == 1, f"{rel}: one widget manager, got {managers}"
+        # The light manager runs while the page is parsed (async) and needs no module loader.
+        assert "async" in managers[0], f"{rel}: the light widget manager blocks the first paint: {managers}"
+        loaders = [t for t in tags if "require.js" in t or "require-paths.js" in t]
+        assert not loaders, f"{rel}: a module loader on a light page: {loaders}"
         blocking = [
-            t for t in tags if "src=" in t and any(n in t for n in ("require.js", "widgets-light.js"))
+            t for t in tags if "src=" in t and "/_static/" in t and not ("defer" in t or "async" in t)
         ]
-        assert all("defer" in t for t in blocking), f"{rel}: widget scripts block the first paint: {blocking}"
+        assert [t for t in blocking if "documentation_options.js" not in t] == [], (
+            f"{rel}: scripts that block the first paint: {blocking}"
+        )
     assert light >= 2, f"expected several pages with explorers, got {light}"
 
 

@@ -4,9 +4,11 @@
 // each, a Markdown renderer, a JSON-schema validator and 500 kB of CSS) is what a page needs for
 // ipywidgets' sliders, boxes and outputs.  A page whose widget state holds only anywidget models
 // (the explorers, and the ExplorerLibrary widget that carries their code) and their layout models
-// needs none of it: book/bookext.py loads this file there instead.  It gives anywidget's own
-// front end (offline/anywidget/index.js, an AMD module that asks for "@jupyter-widgets/base") the
-// two classes it extends, then does what html-manager's renderWidgets does: creates every model of
+// needs none of it: book/bookext.py loads this file there instead (async: it runs while the page
+// is parsed), and this file loads anywidget's own front end, offline/anywidget/index.js.  That
+// file is an AMD module, `define(["@jupyter-widgets/base"], factory)`, and its one dependency is
+// the two classes below: this file lends it a `define` of its own for that one call (no
+// require.js, no module loader), then does what html-manager's renderWidgets does: creates every model of
 // the page's widget-state script and, for every widget-view script, a view in a
 // <div class="widget-subarea"> inserted just before it.  Models are live in the page (set, on,
 // off, change events: the explorers' sliders work), with no kernel to sync with.
@@ -138,16 +140,16 @@
     }
   }
 
-  function render(anywidget) {
-    var scripts = document.querySelectorAll(STATE);
-    if (!scripts.length) return;
+  // Every model of the page's widget-state script (anywidget's models start loading their
+  // modules as they are created).
+  function createModels(anywidget) {
     var models = {};
     var manager = {
       get_model: function (id) {
         return models[id] ? Promise.resolve(models[id]) : Promise.reject(new Error("no widget model " + id));
       },
     };
-    scripts.forEach(function (script) {
+    document.querySelectorAll(STATE).forEach(function (script) {
       var saved = JSON.parse(script.textContent).state;
       for (var id in saved) {
         var spec = saved[id];
@@ -158,6 +160,11 @@
         models[id] = new Model(state, { model_id: id, widget_manager: manager });
       }
     });
+    return models;
+  }
+
+  // A view for every widget-view script, in a <div class="widget-subarea"> just before it.
+  function renderViews(anywidget, models) {
     document.querySelectorAll(VIEW).forEach(function (script) {
       var id = JSON.parse(script.textContent).model_id;
       var model = models[id];
@@ -178,20 +185,53 @@
     });
   }
 
-  if (!window.define || !window.requirejs) {
-    console.error("widgets-light.js must be loaded after require.js and require-paths.js");
+  // Once the page is parsed: readyState turns "interactive" before the deferred scripts run
+  // (the theme's take ~300 ms on a long chapter) and before DOMContentLoaded.
+  function whenParsed(callback) {
+    if (document.readyState !== "loading") return callback();
+    document.addEventListener("readystatechange", function once() {
+      document.removeEventListener("readystatechange", once);
+      callback();
+    });
+  }
+
+  function start(anywidget) {
+    // The state script sits in the <head> before this file's tag, so it is parsed by now: the
+    // models (and their modules) load while the rest of the page is parsed, and the views are drawn
+    // as soon as it is.
+    var models = document.querySelector(STATE) ? createModels(anywidget) : null;
+    whenParsed(function () {
+      renderViews(anywidget, models || createModels(anywidget));
+    });
+  }
+
+  // The one AMD module this page needs: anywidget's front end, loaded by this file from the
+  // book's copy (book/copy_assets.py), next to this file's folder.  The `define` lent for it has
+  // no `define.amd`, so no UMD script takes it for a module loader, and it is taken back at the
+  // first call.
+  var BASE = "@jupyter-widgets/base";
+  var me = document.currentScript;
+  if (!me || !me.src) {
+    console.error("widgets-light.js must be loaded by a <script src> tag");
     return;
   }
-  window.define("@jupyter-widgets/base", [], function () {
-    return { DOMWidgetModel: DOMWidgetModel, DOMWidgetView: DOMWidgetView };
-  });
-  window.requirejs(["anywidget"], function (anywidget) {
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", function () {
-        render(anywidget);
-      });
-    } else {
-      render(anywidget);
+  var src = me.src.split(/[?#]/)[0];
+  // src is .../_static/book-js/widgets-light.js; anywidget's front end is in .../_static/offline/.
+  var frontEnd = src.slice(0, src.lastIndexOf("/book-js/") + 1) + "offline/anywidget/index.js";
+  var lent = window.define;
+  window.define = function (deps, factory) {
+    window.define = lent;
+    if (!Array.isArray(deps) || deps.length !== 1 || deps[0] !== BASE || typeof factory !== "function") {
+      console.error("widgets-light.js: expected anywidget's define([\"" + BASE + "\"], factory), got", deps);
+      return;
     }
-  });
+    start(factory({ DOMWidgetModel: DOMWidgetModel, DOMWidgetView: DOMWidgetView }));
+  };
+  var tag = document.createElement("script");
+  tag.src = frontEnd;
+  tag.onerror = function () {
+    window.define = lent;
+    console.error("widgets-light.js: anywidget's front end did not load from " + frontEnd);
+  };
+  document.head.appendChild(tag);
 })();
