@@ -163,10 +163,12 @@ class BookPage:
         )
 
     def screenshot(self, suffix: str = "") -> Path:
+        """The whole page as a PNG in artifacts/screenshots/; under CI=true, where nobody looks at
+        them, its first screen only (a long chapter's full-page picture takes ~3 s to capture)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = self.rel.replace("/", "__").removesuffix(".html") + suffix + ".png"
         path = SCREENSHOTS / name
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=os.environ.get("CI", "").lower() != "true")
         return path
 
 
