@@ -120,6 +120,12 @@ REQUIRE_ONLY = {"offline/requirejs/require.js", "book-js/require-paths.js"}
 HTML_MANAGER_ONLY = {"book-js/mathjax2-compat.js", "book-js/widget-a11y.js"}
 
 
+def _script_like(js, filename: str, extra: dict):
+    """A page's script entry with another file and more attributes (Sphinx's _JavaScript is
+    immutable: a new entry goes in its place)."""
+    return type(js)(filename, priority=js.priority, **{**js.attributes, **extra})
+
+
 def page_widget_models(app: Sphinx, pagename: str) -> set[tuple[str, str]] | None:
     """(model_module, model_name) of every widget saved in the page, or None without widgets."""
     import json
@@ -154,13 +160,10 @@ def _light_widget_scripts(app: Sphinx, pagename: str, templatename, context, doc
             continue
         if light and name in REQUIRE_ONLY:
             continue
-        # _JavaScript is immutable: new entries in its place
         if name == WIDGET_MANAGER and light:
-            attributes = {**js.attributes, "async": "async"}
-            out.append(type(js)(f"_static/{LIGHT_MANAGER}", priority=js.priority, **attributes))
+            out.append(_script_like(js, f"_static/{LIGHT_MANAGER}", {"async": "async"}))
         else:
-            attributes = {**js.attributes, "defer": "defer"}
-            out.append(type(js)(f"_static/{name}", priority=js.priority, **attributes))
+            out.append(_script_like(js, f"_static/{name}", {"defer": "defer"}))
     scripts[:] = out  # in place: the builder renders this very list
 
 
@@ -191,8 +194,7 @@ def _defer_page_scripts(app: Sphinx, pagename: str, templatename, context, doctr
     for n, js in enumerate(scripts):
         name = str(js.filename or "").removeprefix("_static/")
         if name in DEFER_SAFE and "defer" not in js.attributes and "async" not in js.attributes:
-            attributes = {**js.attributes, "defer": "defer"}
-            scripts[n] = type(js)(js.filename, priority=js.priority, **attributes)
+            scripts[n] = _script_like(js, js.filename, {"defer": "defer"})
 
 
 def _is_mathjax(app: Sphinx, js) -> bool:
@@ -248,9 +250,9 @@ def typeset_pages(outdir: Path, pages: list[Path], config: dict) -> dict[Path, i
     with tempfile.TemporaryDirectory(prefix="typeset-math-") as tmp:
 
         def one(page: Path) -> tuple[Path, int]:
-            depth = len(page.relative_to(outdir).parts) - 1
-            settings = {"mathjax": config, "es5": str(es5), "fontURL": "../" * depth + fonts}
-            cfg = Path(tmp) / f"{abs(hash(page))}.json"
+            rel = page.relative_to(outdir)
+            settings = {"mathjax": config, "es5": str(es5), "fontURL": "../" * (len(rel.parts) - 1) + fonts}
+            cfg = Path(tmp) / (rel.as_posix().replace("/", "__") + ".json")
             cfg.write_text(json.dumps(settings), encoding="utf-8")
             done = subprocess.run([node, str(script), str(cfg), str(page)], capture_output=True, text=True)
             if done.returncode != 0:

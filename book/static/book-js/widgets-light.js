@@ -8,8 +8,8 @@
 // is parsed), and this file loads anywidget's own front end, offline/anywidget/index.js.  That
 // file is an AMD module, `define(["@jupyter-widgets/base"], factory)`, and its one dependency is
 // the two classes below: this file lends it a `define` of its own for that one call (no
-// require.js, no module loader), then does what html-manager's renderWidgets does: creates every model of
-// the page's widget-state script and, for every widget-view script, a view in a
+// require.js, no module loader), then does what html-manager's renderWidgets does: creates every
+// model of the page's widget-state script and, for every widget-view script, a view in a
 // <div class="widget-subarea"> inserted just before it.  Models are live in the page (set, on,
 // off, change events: the explorers' sliders work), with no kernel to sync with.
 (function () {
